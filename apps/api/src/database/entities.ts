@@ -1,0 +1,8 @@
+import { Device } from '../devices/device.entity.js';
+import { Protocol } from '../protocols/protocol.entity.js';
+import { ReadingRow } from '../readings/reading.entity.js';
+import { Session } from '../sessions/session.entity.js';
+import { Site } from '../sites/site.entity.js';
+import { User } from '../users/user.entity.js';
+
+export const ENTITIES = [Site, User, Device, Protocol, Session, ReadingRow];

@@ -1,0 +1,33 @@
+/**
+ * Tests run as CommonJS through SWC: the tests themselves never import NestJS (whose packages are
+ * ESM-only). Unit tests import the pure libraries; end-to-end tests start the built service as a
+ * separate process and talk to it over HTTP and socket.io, as real clients do. That keeps Jest off
+ * the experimental VM-modules loader and tests the service exactly as it runs in production.
+ */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript', decorators: true }, target: 'es2022' },
+    module: { type: 'commonjs' },
+  },
+];
+
+const shared = {
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: {
+    '^#vitals$': '<rootDir>/libs/vitals/src/index.ts',
+    '^#contracts$': '<rootDir>/libs/contracts/src/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testEnvironment: 'node',
+};
+
+module.exports = {
+  globalSetup: '<rootDir>/test/support/global-setup.mjs',
+  globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 30 },
+  ],
+  testTimeout: 60000,
+};

@@ -1,0 +1,5 @@
+export * from './alerts.js';
+export * from './events.js';
+export * from './readings.js';
+export * from './rest.js';
+export * from './sessions.js';

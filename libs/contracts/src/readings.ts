@@ -1,0 +1,49 @@
+/** Measurement fields a monitor may send, in the units of the contract. */
+export const MEASUREMENTS = ['hr', 'sbp', 'dbp', 'map', 'spo2', 'rr', 'temp'] as const;
+export type Measurement = (typeof MEASUREMENTS)[number];
+
+export type Measurements = { [K in Measurement]?: number | null };
+
+/** A reading as a device sends it. */
+export interface Reading extends Measurements {
+  seq: number;
+  recordedAt: string;
+}
+
+export const READING_ERROR_CODES = [
+  'validation_failed',
+  'no_active_session',
+  'seq_conflict',
+  'clock_skew',
+  'rate_limited',
+  'unavailable',
+] as const;
+export type ReadingErrorCode = (typeof READING_ERROR_CODES)[number];
+
+export interface AckError {
+  code: ReadingErrorCode;
+  message: string;
+  field?: string;
+}
+
+export type ReadingAck =
+  | { ok: true; seq: number; duplicate: boolean }
+  | { ok: false; seq: number | null; error: AckError };
+
+export type BatchAck = { ok: true; results: ReadingAck[] } | { ok: false; error: AckError };
+
+/** A stored reading as the ward and REST see it: every measurement present, `null` when not measured. */
+export interface VitalsEvent {
+  sessionId: string;
+  seq: number;
+  recordedAt: string;
+  hr: number | null;
+  sbp: number | null;
+  dbp: number | null;
+  map: number | null;
+  spo2: number | null;
+  rr: number | null;
+  temp: number | null;
+}
+
+export const MAX_BATCH_READINGS = 500;

@@ -1,0 +1,23 @@
+import type { Role } from './sessions.js';
+
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  siteIds: string[];
+  active?: boolean;
+}
+
+export interface LoginResponse {
+  accessToken: string;
+  expiresIn: number;
+  user: UserView;
+}
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: Record<string, unknown>;
+}

@@ -1,0 +1,4 @@
+export * from './ranges.js';
+export * from './reading.js';
+export * from './rate-limit.js';
+export * from './protocol.js';

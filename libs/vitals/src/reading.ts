@@ -1,0 +1,92 @@
+import { MEASUREMENTS, type AckError, type Measurement } from '#contracts';
+import { MAX_CLOCK_AHEAD_MS, MEASUREMENT_RANGES } from './ranges.js';
+
+/** A reading that passed validation: every measurement present, `null` when not measured. */
+export interface ValidReading {
+  seq: number;
+  recordedAtMs: number;
+  hr: number | null;
+  sbp: number | null;
+  dbp: number | null;
+  map: number | null;
+  spo2: number | null;
+  rr: number | null;
+  temp: number | null;
+}
+
+export type ReadingCheck =
+  | { ok: true; reading: ValidReading }
+  | { ok: false; seq: number | null; error: AckError };
+
+const ALLOWED_KEYS = new Set<string>(['seq', 'recordedAt', ...MEASUREMENTS]);
+// ISO 8601 date-time with an explicit offset (Z or ±hh:mm), as the contract requires.
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const MAX_RECORDED_AT_LENGTH = 40;
+
+function fail(seq: number | null, field: string, message: string): ReadingCheck {
+  return { ok: false, seq, error: { code: 'validation_failed', field, message } };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Checks one reading against the device protocol. Pure: `nowMs` is the server's clock.
+ * Never throws, whatever the input.
+ */
+export function checkReading(input: unknown, nowMs: number): ReadingCheck {
+  if (!isPlainObject(input)) return fail(null, 'reading', 'a reading must be an object');
+  const rawSeq = Object.prototype.hasOwnProperty.call(input, 'seq') ? input.seq : undefined;
+  const seq = typeof rawSeq === 'number' && Number.isSafeInteger(rawSeq) && rawSeq >= 0 ? rawSeq : null;
+  if (seq === null) return fail(null, 'seq', 'seq must be an integer ≥ 0');
+
+  for (const key of Object.keys(input)) {
+    if (!ALLOWED_KEYS.has(key)) return fail(seq, key, `unknown field "${key.slice(0, 40)}"`);
+  }
+
+  const recordedAt = input.recordedAt;
+  if (typeof recordedAt !== 'string' || recordedAt.length > MAX_RECORDED_AT_LENGTH || !ISO_WITH_OFFSET.test(recordedAt)) {
+    return fail(seq, 'recordedAt', 'recordedAt must be an ISO 8601 date-time with an offset');
+  }
+  const recordedAtMs = Date.parse(recordedAt);
+  if (!Number.isFinite(recordedAtMs)) return fail(seq, 'recordedAt', 'recordedAt is not a valid date-time');
+
+  const values = {} as Record<Measurement, number | null>;
+  let measured = 0;
+  for (const name of MEASUREMENTS) {
+    const value = input[name];
+    if (value === undefined || value === null) {
+      values[name] = null;
+      continue;
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      return fail(seq, name, `${name} must be a finite number or null`);
+    }
+    const { min, max } = MEASUREMENT_RANGES[name];
+    if (value < min || value > max) return fail(seq, name, `${name} ${value} is outside ${min}–${max}`);
+    values[name] = value;
+    measured++;
+  }
+  if (measured === 0) return fail(seq, 'reading', 'a reading needs at least one measurement');
+  if (values.sbp !== null && values.dbp !== null && values.sbp > 0 && values.dbp > 0 && values.dbp >= values.sbp) {
+    return fail(seq, 'dbp', `dbp ${values.dbp} must be below sbp ${values.sbp}`);
+  }
+
+  if (recordedAtMs - nowMs > MAX_CLOCK_AHEAD_MS) {
+    return {
+      ok: false,
+      seq,
+      error: { code: 'clock_skew', message: 'recordedAt is more than 5 minutes ahead of the server clock' },
+    };
+  }
+  return { ok: true, reading: { seq, recordedAtMs, ...values } };
+}
+
+/** True when two readings carry the same content (used to tell a resend from a `seq_conflict`). */
+export function sameReading(a: ValidReading, b: ValidReading): boolean {
+  if (a.seq !== b.seq || a.recordedAtMs !== b.recordedAtMs) return false;
+  return MEASUREMENTS.every((name) => a[name] === b[name]);
+}
