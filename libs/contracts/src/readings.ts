@@ -27,8 +27,7 @@ export interface AckError {
 }
 
 export type ReadingAck =
-  | { ok: true; seq: number; duplicate: boolean }
-  | { ok: false; seq: number | null; error: AckError };
+  { ok: true; seq: number; duplicate: boolean } | { ok: false; seq: number | null; error: AckError };
 
 export type BatchAck = { ok: true; results: ReadingAck[] } | { ok: false; error: AckError };
 

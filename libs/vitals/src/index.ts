@@ -2,3 +2,5 @@ export * from './ranges.js';
 export * from './reading.js';
 export * from './rate-limit.js';
 export * from './protocol.js';
+export * from './downsample.js';
+export * from './protocol-validation.js';

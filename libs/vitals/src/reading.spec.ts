@@ -14,7 +14,17 @@ describe('checkReading', () => {
     const result = checkReading({ ...base, hr: 72 }, NOW);
     expect(result).toEqual({
       ok: true,
-      reading: { seq: 1, recordedAtMs: NOW - 2000, hr: 72, sbp: null, dbp: null, map: null, spo2: null, rr: null, temp: null },
+      reading: {
+        seq: 1,
+        recordedAtMs: NOW - 2000,
+        hr: 72,
+        sbp: null,
+        dbp: null,
+        map: null,
+        spo2: null,
+        rr: null,
+        temp: null,
+      },
     });
   });
 
@@ -23,7 +33,9 @@ describe('checkReading', () => {
   });
 
   it('accepts every range at its limits', () => {
-    expect(checkReading({ ...base, hr: 300, sbp: 300, dbp: 250, map: 250, spo2: 100, rr: 100, temp: 45 }, NOW).ok).toBe(true);
+    expect(checkReading({ ...base, hr: 300, sbp: 300, dbp: 250, map: 250, spo2: 100, rr: 100, temp: 45 }, NOW).ok).toBe(
+      true,
+    );
     expect(checkReading({ ...base, hr: 0, sbp: 0, dbp: 0, map: 0, spo2: 0, rr: 0, temp: 25 }, NOW).ok).toBe(true);
   });
 
@@ -41,9 +53,12 @@ describe('checkReading', () => {
     expect(errorOf({ ...base, [field]: value })).toMatchObject({ code: 'validation_failed', field });
   });
 
-  it.each([NaN, Infinity, -Infinity, '72', true, {}, []])('refuses a measurement that is not a finite number: %p', (value) => {
-    expect(errorOf({ ...base, hr: value })).toMatchObject({ code: 'validation_failed', field: 'hr' });
-  });
+  it.each([NaN, Infinity, -Infinity, '72', true, {}, []])(
+    'refuses a measurement that is not a finite number: %p',
+    (value) => {
+      expect(errorOf({ ...base, hr: value })).toMatchObject({ code: 'validation_failed', field: 'hr' });
+    },
+  );
 
   it('needs at least one measurement', () => {
     expect(errorOf({ ...base })).toMatchObject({ field: 'reading' });
@@ -69,7 +84,9 @@ describe('checkReading', () => {
 
   it('refuses unknown fields, including __proto__ and constructor', () => {
     expect(errorOf({ ...base, hr: 70, extra: 1 })).toMatchObject({ field: 'extra' });
-    expect(errorOf(JSON.parse('{"seq":1,"recordedAt":"2026-11-21T09:59:58Z","hr":70,"__proto__":{"x":1}}'))).toMatchObject({
+    expect(
+      errorOf(JSON.parse('{"seq":1,"recordedAt":"2026-11-21T09:59:58Z","hr":70,"__proto__":{"x":1}}')),
+    ).toMatchObject({
       field: '__proto__',
     });
     expect(errorOf({ ...base, hr: 70, constructor: 1 })).toMatchObject({ field: 'constructor' });
@@ -101,6 +118,8 @@ describe('sameReading', () => {
   it('treats absent and null alike and compares every field', () => {
     expect(sameReading(check({ ...base, hr: 70 }), check({ ...base, hr: 70, spo2: null }))).toBe(true);
     expect(sameReading(check({ ...base, hr: 70 }), check({ ...base, hr: 71 }))).toBe(false);
-    expect(sameReading(check({ ...base, hr: 70 }), check({ ...base, recordedAt: '2026-11-21T09:59:59Z', hr: 70 }))).toBe(false);
+    expect(
+      sameReading(check({ ...base, hr: 70 }), check({ ...base, recordedAt: '2026-11-21T09:59:59Z', hr: 70 })),
+    ).toBe(false);
   });
 });

@@ -14,9 +14,7 @@ export interface ValidReading {
   temp: number | null;
 }
 
-export type ReadingCheck =
-  | { ok: true; reading: ValidReading }
-  | { ok: false; seq: number | null; error: AckError };
+export type ReadingCheck = { ok: true; reading: ValidReading } | { ok: false; seq: number | null; error: AckError };
 
 const ALLOWED_KEYS = new Set<string>(['seq', 'recordedAt', ...MEASUREMENTS]);
 // ISO 8601 date-time with an explicit offset (Z or ±hh:mm), as the contract requires.
@@ -48,7 +46,11 @@ export function checkReading(input: unknown, nowMs: number): ReadingCheck {
   }
 
   const recordedAt = input.recordedAt;
-  if (typeof recordedAt !== 'string' || recordedAt.length > MAX_RECORDED_AT_LENGTH || !ISO_WITH_OFFSET.test(recordedAt)) {
+  if (
+    typeof recordedAt !== 'string' ||
+    recordedAt.length > MAX_RECORDED_AT_LENGTH ||
+    !ISO_WITH_OFFSET.test(recordedAt)
+  ) {
     return fail(seq, 'recordedAt', 'recordedAt must be an ISO 8601 date-time with an offset');
   }
   const recordedAtMs = Date.parse(recordedAt);

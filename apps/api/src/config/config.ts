@@ -52,7 +52,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (jwtSecret !== null && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
   if (production && jwtSecret === null) problems.push('JWT_SECRET is required when NODE_ENV=production');
   const adminPassword = env.ADMIN_PASSWORD || null;
-  if (adminPassword !== null && adminPassword.length < 12) problems.push('ADMIN_PASSWORD must be at least 12 characters');
+  if (adminPassword !== null && adminPassword.length < 12)
+    problems.push('ADMIN_PASSWORD must be at least 12 characters');
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');

@@ -1,5 +1,15 @@
 import type { Phase } from '#contracts';
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn, type Relation } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  type Relation,
+} from 'typeorm';
 import { Device } from '../devices/device.entity.js';
 import { Protocol } from '../protocols/protocol.entity.js';
 import { Site } from '../sites/site.entity.js';

@@ -1,0 +1,77 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthController } from './auth/auth.controller.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { AuthService } from './auth/auth.service.js';
+import { BootstrapAdmin } from './auth/bootstrap-admin.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { HttpErrorFilter } from './common/http-error.filter.js';
+import { APP_CONFIG, type AppConfig } from './config/config.js';
+import { dataSourceOptions } from './database/data-source-options.js';
+import { ENTITIES } from './database/entities.js';
+import { DevicesController } from './devices/devices.controller.js';
+import { DevicesService } from './devices/devices.service.js';
+import { DomainEvents } from './events/domain-events.js';
+import { HealthController } from './health/health.controller.js';
+import { DevicesGateway } from './ingest/devices.gateway.js';
+import { IngestService } from './ingest/ingest.service.js';
+import { ReadingWriter } from './ingest/reading-writer.js';
+import { SessionBindings } from './ingest/session-bindings.js';
+import { ProtocolsController } from './protocols/protocols.controller.js';
+import { ReadingsService } from './readings/readings.service.js';
+import { SessionsController } from './sessions/sessions.controller.js';
+import { SessionsService } from './sessions/sessions.service.js';
+import { SitesController } from './sites/sites.controller.js';
+import { UsersController } from './users/users.controller.js';
+import { UsersService } from './users/users.service.js';
+import { WardGateway } from './ward/ward.gateway.js';
+import { WardService } from './ward/ward.service.js';
+
+/**
+ * The whole service in one module: the capabilities are folders (auth, users, sites, devices,
+ * protocols, sessions, readings, ingest, ward, health), wired here so the dependency graph is
+ * visible in one place.
+ */
+@Module({})
+export class AppModule {
+  static register(config: AppConfig, databaseUrl: string, jwtSecret: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, 20), migrationsRun: true }),
+        TypeOrmModule.forFeature(ENTITIES),
+        JwtModule.register({ secret: jwtSecret, signOptions: { algorithm: 'HS256' } }),
+      ],
+      controllers: [
+        HealthController,
+        AuthController,
+        UsersController,
+        SitesController,
+        DevicesController,
+        ProtocolsController,
+        SessionsController,
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        DomainEvents,
+        LoginThrottle,
+        AuthService,
+        BootstrapAdmin,
+        UsersService,
+        DevicesService,
+        SessionsService,
+        ReadingsService,
+        SessionBindings,
+        ReadingWriter,
+        IngestService,
+        DevicesGateway,
+        WardService,
+        WardGateway,
+      ],
+    };
+  }
+}

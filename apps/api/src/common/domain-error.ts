@@ -1,0 +1,42 @@
+import { HttpStatus } from '@nestjs/common';
+
+/**
+ * Coded errors of the domain. Each code maps to one HTTP status here, and the same codes are used
+ * in socket acknowledgements, so a client sees one vocabulary everywhere.
+ */
+const STATUS_BY_CODE = {
+  validation_failed: HttpStatus.BAD_REQUEST,
+  unauthenticated: HttpStatus.UNAUTHORIZED,
+  invalid_credentials: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  wrong_phase: HttpStatus.CONFLICT,
+  device_busy: HttpStatus.CONFLICT,
+  record_locked: HttpStatus.CONFLICT,
+  gate_not_met: HttpStatus.UNPROCESSABLE_ENTITY,
+  too_many_attempts: HttpStatus.TOO_MANY_REQUESTS,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+} as const;
+
+export type DomainErrorCode = keyof typeof STATUS_BY_CODE;
+
+export class DomainError extends Error {
+  override name = 'DomainError';
+
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+
+  get status(): number {
+    return STATUS_BY_CODE[this.code];
+  }
+
+  static notFound(what: string): DomainError {
+    return new DomainError('not_found', `${what} not found`);
+  }
+}

@@ -1,0 +1,50 @@
+import type { LoggerService } from '@nestjs/common';
+import pino from 'pino';
+
+/**
+ * Structured logs. Tokens, passwords and patient references are redacted wherever they appear
+ * in a logged object.
+ */
+export const REDACTED_PATHS = [
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'accessToken',
+  '*.accessToken',
+  'authorization',
+  '*.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'patientRef',
+  '*.patientRef',
+  '*.*.patientRef',
+  'auth',
+  '*.auth',
+];
+
+export const logger = pino({
+  level: process.env.LOG_LEVEL ?? 'info',
+  redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  base: { service: 'infusion-monitor' },
+  timestamp: pino.stdTimeFunctions.isoTime,
+});
+
+/** Nest's own messages through the same logger. */
+export class PinoNestLogger implements LoggerService {
+  log(message: unknown, context?: string): void {
+    logger.info({ context }, String(message));
+  }
+  error(message: unknown, trace?: string, context?: string): void {
+    logger.error({ context, trace }, String(message));
+  }
+  warn(message: unknown, context?: string): void {
+    logger.warn({ context }, String(message));
+  }
+  debug(message: unknown, context?: string): void {
+    logger.debug({ context }, String(message));
+  }
+  verbose(message: unknown, context?: string): void {
+    logger.trace({ context }, String(message));
+  }
+}

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user.js';
+import { DomainError } from '../common/domain-error.js';
+import { DomainEvents } from '../events/domain-events.js';
+import { Site } from '../sites/site.entity.js';
+import { hashDeviceToken, looksLikeDeviceToken, newDeviceToken } from './device-token.js';
+import { Device } from './device.entity.js';
+
+export interface DeviceView {
+  id: string;
+  siteId: string;
+  name: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+  lastSeenAt: Date | null;
+}
+
+function toView(device: Device): DeviceView {
+  const { id, siteId, name, createdAt, revokedAt, lastSeenAt } = device;
+  return { id, siteId, name, createdAt, revokedAt, lastSeenAt };
+}
+
+@Injectable()
+export class DevicesService {
+  constructor(
+    @InjectRepository(Device) private readonly devices: Repository<Device>,
+    @InjectRepository(Site) private readonly sites: Repository<Site>,
+    private readonly events: DomainEvents,
+  ) {}
+
+  async create(siteId: string, name: string): Promise<DeviceView & { token: string }> {
+    if (!(await this.sites.existsBy({ id: siteId }))) {
+      throw new DomainError('validation_failed', 'unknown site', { field: 'siteId' });
+    }
+    const { token, hash } = newDeviceToken();
+    const device = await this.devices.save(this.devices.create({ siteId, name, tokenHash: hash }));
+    return { ...toView(device), token };
+  }
+
+  async list(user: AuthUser): Promise<DeviceView[]> {
+    const devices = await this.devices.find({ order: { name: 'ASC' } });
+    return devices.filter((d) => user.role === 'admin' || user.siteIds.includes(d.siteId)).map(toView);
+  }
+
+  async revoke(id: string): Promise<DeviceView> {
+    const device = await this.devices.findOneBy({ id });
+    if (!device) throw DomainError.notFound('device');
+    if (!device.revokedAt) {
+      device.revokedAt = new Date();
+      await this.devices.save(device);
+      this.events.emit('device.revoked', { deviceId: id });
+    }
+    return toView(device);
+  }
+
+  /** The live device a token belongs to, or `null`. */
+  async authenticate(token: unknown): Promise<Device | null> {
+    if (!looksLikeDeviceToken(token)) return null;
+    return this.devices.findOneBy({ tokenHash: hashDeviceToken(token), revokedAt: IsNull() });
+  }
+
+  /** A device of one of the user's sites; another site's device is "not found". */
+  async findForUser(id: string, user: AuthUser): Promise<Device> {
+    const device = await this.devices.findOneBy({ id });
+    if (!device || !user.siteIds.includes(device.siteId)) throw DomainError.notFound('device');
+    return device;
+  }
+
+  async touch(id: string): Promise<void> {
+    await this.devices.update({ id }, { lastSeenAt: new Date() });
+  }
+}

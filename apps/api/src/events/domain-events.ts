@@ -1,0 +1,29 @@
+import { EventEmitter } from 'node:events';
+import { Injectable } from '@nestjs/common';
+import type { VitalsEvent } from '#contracts';
+import type { Session } from '../sessions/session.entity.js';
+
+/** What happened, for whoever needs to know (the ward, the device sockets). In-process. */
+export interface DomainEventMap {
+  'device.revoked': { deviceId: string };
+  'session.changed': { session: Session; previousDeviceId: string | null };
+  'readings.stored': { siteId: string; vitals: VitalsEvent[] };
+}
+
+@Injectable()
+export class DomainEvents {
+  private readonly emitter = new EventEmitter({ captureRejections: false });
+
+  constructor() {
+    this.emitter.setMaxListeners(50);
+  }
+
+  emit<K extends keyof DomainEventMap>(event: K, payload: DomainEventMap[K]): void {
+    this.emitter.emit(event, payload);
+  }
+
+  on<K extends keyof DomainEventMap>(event: K, listener: (payload: DomainEventMap[K]) => void): () => void {
+    this.emitter.on(event, listener);
+    return () => this.emitter.off(event, listener);
+  }
+}

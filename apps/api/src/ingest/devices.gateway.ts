@@ -1,0 +1,80 @@
+import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import type { OnModuleDestroy } from '@nestjs/common';
+import type { DeviceClientEvents, DeviceServerEvents } from '#contracts';
+import type { Namespace, Socket } from 'socket.io';
+import { logger } from '../common/logger.js';
+import { DevicesService } from '../devices/devices.service.js';
+import { DomainEvents } from '../events/domain-events.js';
+import { IngestService } from './ingest.service.js';
+import { SessionBindings } from './session-bindings.js';
+
+type DeviceSocket = Socket<DeviceClientEvents, DeviceServerEvents, object, { deviceId: string; siteId: string }>;
+
+const deviceRoom = (deviceId: string) => `device:${deviceId}`;
+
+/** `/devices`: monitors authenticate in the handshake, then send readings with acknowledgements. */
+@WebSocketGateway({ namespace: '/devices' })
+export class DevicesGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+  private namespace: Namespace<DeviceClientEvents, DeviceServerEvents>;
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly devices: DevicesService,
+    private readonly ingest: IngestService,
+    private readonly bindings: SessionBindings,
+    private readonly events: DomainEvents,
+  ) {}
+
+  afterInit(namespace: Namespace<DeviceClientEvents, DeviceServerEvents>): void {
+    this.namespace = namespace;
+    namespace.use((socket, next) => {
+      this.devices.authenticate((socket.handshake.auth as { token?: unknown } | undefined)?.token).then(
+        (device) => {
+          if (!device) return next(new Error('unauthorized'));
+          socket.data = { deviceId: device.id, siteId: device.siteId };
+          next();
+        },
+        () => next(new Error('unavailable')),
+      );
+    });
+    this.unsubscribe.push(
+      this.events.on('device.revoked', ({ deviceId }) => namespace.in(deviceRoom(deviceId)).disconnectSockets(true)),
+      this.events.on('session.changed', ({ session, previousDeviceId }) => {
+        if (previousDeviceId && previousDeviceId !== session.deviceId) {
+          namespace.to(deviceRoom(previousDeviceId)).emit('session', { sessionId: null, phase: null });
+        }
+        const open = ['baseline', 'infusing', 'recovery'].includes(session.phase);
+        namespace
+          .to(deviceRoom(session.deviceId))
+          .emit(
+            'session',
+            open ? { sessionId: session.id, phase: session.phase } : { sessionId: null, phase: session.phase },
+          );
+      }),
+    );
+  }
+
+  async handleConnection(socket: DeviceSocket): Promise<void> {
+    const { deviceId } = socket.data;
+    socket.on('reading', (reading, ack) => {
+      void this.ingest.ingest(deviceId, reading).then((result) => typeof ack === 'function' && ack(result));
+    });
+    socket.on('readings', (readings, ack) => {
+      void this.ingest.ingestBatch(deviceId, readings).then((result) => typeof ack === 'function' && ack(result));
+    });
+    await socket.join(deviceRoom(deviceId));
+    try {
+      const [lastSeq, binding] = await Promise.all([this.ingest.lastSeq(deviceId), this.bindings.of(deviceId)]);
+      socket.emit('resume', { lastSeq, sessionId: binding?.sessionId ?? null });
+      void this.devices.touch(deviceId).catch(() => undefined);
+    } catch (error) {
+      // Without `resume` the device cannot know what to resend: let it reconnect and ask again.
+      logger.warn({ err: error, deviceId }, 'could not send resume; disconnecting the device');
+      socket.disconnect(true);
+    }
+  }
+
+  onModuleDestroy(): void {
+    for (const off of this.unsubscribe) off();
+  }
+}

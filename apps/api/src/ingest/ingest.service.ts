@@ -1,0 +1,93 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type AckError, type BatchAck, MAX_BATCH_READINGS, type ReadingAck } from '#contracts';
+import { checkReading, TokenBucket } from '#vitals';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { logger } from '../common/logger.js';
+import { ReadingWriter, StorageUnavailableError } from './reading-writer.js';
+import { SessionBindings } from './session-bindings.js';
+
+const refuse = (seq: number | null, code: AckError['code'], message: string): ReadingAck => ({
+  ok: false,
+  seq,
+  error: { code, message },
+});
+
+/**
+ * The device protocol's rules for one reading or a batch: validate, rate-limit, find the bound
+ * session, store, and answer with the acknowledgement the contract describes. Never throws.
+ */
+@Injectable()
+export class IngestService {
+  private readonly buckets = new Map<string, TokenBucket>();
+  private accepting = true;
+
+  constructor(
+    private readonly writer: ReadingWriter,
+    private readonly bindings: SessionBindings,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** During shutdown: refuse new readings (the device resends them to the next instance). */
+  stopAccepting(): void {
+    this.accepting = false;
+  }
+
+  async ingest(deviceId: string, input: unknown): Promise<ReadingAck> {
+    const checked = checkReading(input, Date.now());
+    if (!checked.ok) return { ok: false, seq: checked.seq, error: checked.error };
+    const { reading } = checked;
+    if (!this.accepting) return refuse(reading.seq, 'unavailable', 'The service is shutting down; resend later');
+    if (!this.bucketOf(deviceId).take(1, Date.now())) {
+      return refuse(reading.seq, 'rate_limited', 'Too many readings from this device; slow down and resend');
+    }
+    try {
+      const binding = await this.bindings.of(deviceId);
+      if (!binding) return refuse(reading.seq, 'no_active_session', 'No open session is bound to this device');
+      const outcome = await this.writer.write(deviceId, binding, reading);
+      if (outcome === 'conflict') {
+        return refuse(reading.seq, 'seq_conflict', `seq ${reading.seq} is already stored with different content`);
+      }
+      return { ok: true, seq: reading.seq, duplicate: outcome === 'duplicate' };
+    } catch (error) {
+      if (!(error instanceof StorageUnavailableError))
+        logger.warn({ err: error, deviceId }, 'reading refused: database error');
+      return refuse(reading.seq, 'unavailable', 'Storage is unavailable; nothing was stored. Resend later');
+    }
+  }
+
+  async ingestBatch(deviceId: string, input: unknown): Promise<BatchAck> {
+    if (!Array.isArray(input) || input.length === 0 || input.length > MAX_BATCH_READINGS) {
+      return {
+        ok: false,
+        error: {
+          code: 'validation_failed',
+          field: 'readings',
+          message: `readings must be an array of 1 to ${MAX_BATCH_READINGS} readings`,
+        },
+      };
+    }
+    const results = await Promise.all(input.map((item) => this.ingest(deviceId, item)));
+    return { ok: true, results };
+  }
+
+  /** The highest `seq` durably stored for the device, for `resume`. */
+  async lastSeq(deviceId: string): Promise<number | null> {
+    const rows: { last: string | null }[] = await this.dataSource.query(
+      'SELECT max(seq) AS last FROM readings WHERE device_id = $1',
+      [deviceId],
+    );
+    return rows[0]?.last == null ? null : Number(rows[0].last);
+  }
+
+  private bucketOf(deviceId: string): TokenBucket {
+    let bucket = this.buckets.get(deviceId);
+    if (!bucket) {
+      bucket = new TokenBucket(this.config.deviceRateBurst, this.config.deviceRatePerSecond, Date.now());
+      this.buckets.set(deviceId, bucket);
+    }
+    return bucket;
+  }
+}

@@ -1,0 +1,174 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { VitalsEvent } from '#contracts';
+import { sameReading, type ValidReading } from '#vitals';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { logger } from '../common/logger.js';
+import { DomainEvents } from '../events/domain-events.js';
+import type { Binding } from './session-bindings.js';
+
+export type WriteOutcome = 'stored' | 'duplicate' | 'conflict';
+
+export class StorageUnavailableError extends Error {
+  override name = 'StorageUnavailableError';
+}
+
+interface Pending {
+  deviceId: string;
+  binding: Binding;
+  reading: ValidReading;
+  resolve: (outcome: WriteOutcome) => void;
+  reject: (error: Error) => void;
+}
+
+const INSERT_SQL = `
+  INSERT INTO readings (device_id, seq, session_id, recorded_at, hr, sbp, dbp, map, spo2, rr, temp)
+  SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::timestamptz[],
+                       $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[])
+  ON CONFLICT (device_id, seq) DO NOTHING
+  RETURNING device_id, seq`;
+
+const EXISTING_SQL = `
+  SELECT r.device_id, r.seq, r.recorded_at, r.hr, r.sbp, r.dbp, r.map, r.spo2, r.rr, r.temp
+    FROM readings r JOIN unnest($1::uuid[], $2::bigint[]) AS k(device_id, seq) USING (device_id, seq)`;
+
+const MAX_CONCURRENT_FLUSHES = 2;
+
+/**
+ * Coalesces readings that arrive together into one multi-row insert every few milliseconds. Each
+ * caller's promise settles only after its batch has committed, so an acknowledgement always means
+ * "durably stored". A resend of a stored `seq` is told apart from a `seq_conflict` by its content.
+ */
+@Injectable()
+export class ReadingWriter implements OnApplicationShutdown {
+  private queue: Pending[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing = 0;
+  private readonly idleWaiters: (() => void)[] = [];
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: DomainEvents,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  write(deviceId: string, binding: Binding, reading: ValidReading): Promise<WriteOutcome> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ deviceId, binding, reading, resolve, reject });
+      if (this.queue.length >= this.config.ingestMaxBatch) this.flushSoon(0);
+      else this.flushSoon(this.config.ingestFlushMs);
+    });
+  }
+
+  /** Resolves once everything queued so far has been committed (or refused). */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0 || this.flushing > 0) {
+      if (this.queue.length > 0 && this.flushing < MAX_CONCURRENT_FLUSHES) void this.flush();
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.drain();
+  }
+
+  private flushSoon(delayMs: number): void {
+    if (this.flushing >= MAX_CONCURRENT_FLUSHES) return; // the running flush picks the queue up
+    if (delayMs === 0) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
+      void this.flush();
+    } else {
+      this.timer ??= setTimeout(() => {
+        this.timer = null;
+        void this.flush();
+      }, delayMs);
+    }
+  }
+
+  private async flush(): Promise<void> {
+    if (this.queue.length === 0) return;
+    const batch = this.queue.splice(0, this.config.ingestMaxBatch);
+    this.flushing++;
+    try {
+      await this.commit(batch);
+    } catch (error) {
+      logger.warn({ err: error, readings: batch.length }, 'readings not stored: the database is unavailable');
+      const refusal = new StorageUnavailableError('storage unavailable');
+      for (const item of batch) item.reject(refusal);
+    } finally {
+      this.flushing--;
+      if (this.queue.length > 0)
+        this.flushSoon(this.queue.length >= this.config.ingestMaxBatch ? 0 : this.config.ingestFlushMs);
+      for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
+    const key = (deviceId: string, seq: number | string) => `${deviceId}:${seq}`;
+    // Only the first of several items with the same device and seq goes to the insert; the others
+    // are compared with what was stored, like any resend.
+    const first = new Map<string, Pending>();
+    for (const item of batch)
+      if (!first.has(key(item.deviceId, item.reading.seq))) first.set(key(item.deviceId, item.reading.seq), item);
+    const rows = [...first.values()];
+    const column = <T>(pick: (item: Pending) => T) => rows.map(pick);
+    const inserted: { device_id: string; seq: string }[] = await this.dataSource.query(INSERT_SQL, [
+      column((i) => i.deviceId),
+      column((i) => i.reading.seq),
+      column((i) => i.binding.sessionId),
+      column((i) => new Date(i.reading.recordedAtMs).toISOString()),
+      column((i) => i.reading.hr),
+      column((i) => i.reading.sbp),
+      column((i) => i.reading.dbp),
+      column((i) => i.reading.map),
+      column((i) => i.reading.spo2),
+      column((i) => i.reading.rr),
+      column((i) => i.reading.temp),
+    ]);
+    const stored = new Set(inserted.map((row) => key(row.device_id, row.seq)));
+    const storedItems = rows.filter((item) => stored.has(key(item.deviceId, item.reading.seq)));
+    const storedSet = new Set(storedItems);
+    const others = batch.filter((item) => !storedSet.has(item));
+    const existing = others.length > 0 ? await this.existing(others) : new Map<string, ValidReading>();
+    for (const item of storedItems) item.resolve('stored');
+    for (const item of others) {
+      const previous = existing.get(key(item.deviceId, item.reading.seq));
+      item.resolve(previous && sameReading(previous, item.reading) ? 'duplicate' : 'conflict');
+    }
+    this.announce(storedItems);
+  }
+
+  private async existing(items: Pending[]): Promise<Map<string, ValidReading>> {
+    const rows: (Omit<ValidReading, 'seq' | 'recordedAtMs'> & { device_id: string; seq: string; recorded_at: Date })[] =
+      await this.dataSource.query(EXISTING_SQL, [items.map((i) => i.deviceId), items.map((i) => i.reading.seq)]);
+    return new Map(
+      rows.map(({ device_id, seq, recorded_at, ...values }) => [
+        `${device_id}:${seq}`,
+        { ...values, seq: Number(seq), recordedAtMs: recorded_at.getTime() },
+      ]),
+    );
+  }
+
+  private announce(items: Pending[]): void {
+    const bySite = new Map<string, VitalsEvent[]>();
+    for (const { binding, reading } of items) {
+      const list = bySite.get(binding.siteId) ?? [];
+      list.push({
+        sessionId: binding.sessionId,
+        seq: reading.seq,
+        recordedAt: new Date(reading.recordedAtMs).toISOString(),
+        hr: reading.hr,
+        sbp: reading.sbp,
+        dbp: reading.dbp,
+        map: reading.map,
+        spo2: reading.spo2,
+        rr: reading.rr,
+        temp: reading.temp,
+      });
+      bySite.set(binding.siteId, list);
+    }
+    for (const [siteId, vitals] of bySite) this.events.emit('readings.stored', { siteId, vitals });
+  }
+}

@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { createApp } from './bootstrap/create-app.js';
+import { logger } from './common/logger.js';
+import { ConfigError, loadConfig } from './config/config.js';
+import { EmbeddedDatabase, loadOrCreateSecrets } from './database/embedded.js';
+import { IngestService } from './ingest/ingest.service.js';
+import { ReadingWriter } from './ingest/reading-writer.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  let embedded: EmbeddedDatabase | null = null;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = new EmbeddedDatabase(config.dataDir, (message) => logger.info(message));
+    databaseUrl = await embedded.start();
+    logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
+  }
+  const jwtSecret = config.jwtSecret ?? (await loadOrCreateSecrets(config.dataDir)).jwtSecret;
+
+  let app: INestApplication | null = null;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => {
+      logger.error('shutdown took longer than 20 s; exiting');
+      process.exit(1);
+    }, 20_000);
+    try {
+      if (app) {
+        app.get(IngestService).stopAccepting();
+        await app.get(ReadingWriter).drain();
+        await app.close();
+      }
+    } catch (error) {
+      logger.error({ err: error }, 'error while closing the service');
+    }
+    await embedded
+      ?.stop()
+      .catch((error: unknown) => logger.error({ err: error }, 'error while stopping the embedded database'));
+    clearTimeout(timer);
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  try {
+    app = await createApp(config, databaseUrl, jwtSecret);
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    await embedded?.stop().catch(() => undefined);
+    throw error;
+  }
+  const address = app.getHttpServer().address() as { port: number } | null;
+  logger.info({ port: address?.port, host: config.host }, 'Infusion Monitor is listening');
+  // A line for scripts and tests that start the service on port 0.
+  if (process.env.PRINT_LISTENING_PORT === '1') process.stdout.write(`LISTENING ${address?.port}\n`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    logger.fatal({ err: error }, 'the service could not start');
+    if (error instanceof Error && error.name === 'EmbeddedDatabaseError') process.stderr.write(`\n${error.message}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,53 @@
+import type { Alert, SessionSummary, VitalsEvent } from '#contracts';
+import type { Session } from './session.entity.js';
+
+const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+/** The full session as REST returns it. */
+export function toSessionView(session: Session) {
+  return {
+    id: session.id,
+    siteId: session.siteId,
+    patientRef: session.patientRef,
+    chair: session.chair,
+    deviceId: session.deviceId,
+    protocolId: session.protocolId,
+    weightKg: Number(session.weightKg),
+    plannedDoseMgPerKg: Number(session.plannedDoseMgPerKg),
+    seriesNumber: session.seriesNumber,
+    consent: { obtainedAt: session.consentObtainedAt.toISOString(), witnessedBy: session.consentWitnessedBy },
+    phase: session.phase,
+    createdBy: session.createdBy,
+    createdAt: session.createdAt.toISOString(),
+    infusionStartedAt: iso(session.infusionStartedAt),
+    infusionEndedAt: iso(session.infusionEndedAt),
+    endedAt: iso(session.endedAt),
+    abortReason: session.abortReason,
+    infusionOverrideReason: session.infusionOverrideReason,
+    updatedAt: session.updatedAt.toISOString(),
+  };
+}
+
+export type SessionView = ReturnType<typeof toSessionView>;
+
+export function toSessionSummary(
+  session: Session,
+  latestVitals: VitalsEvent | null,
+  openAlerts: Alert[],
+): SessionSummary {
+  return {
+    id: session.id,
+    siteId: session.siteId,
+    patientRef: session.patientRef,
+    chair: session.chair,
+    deviceId: session.deviceId,
+    protocolId: session.protocolId,
+    phase: session.phase,
+    createdAt: session.createdAt.toISOString(),
+    infusionStartedAt: iso(session.infusionStartedAt),
+    infusionEndedAt: iso(session.infusionEndedAt),
+    endedAt: iso(session.endedAt),
+    latestVitals,
+    openAlerts,
+  };
+}

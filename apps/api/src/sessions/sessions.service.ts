@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { OPEN_PHASES, type Phase } from '#contracts';
+import {
+  Between,
+  In,
+  LessThanOrEqual,
+  MoreThanOrEqual,
+  QueryFailedError,
+  Repository,
+  type FindOptionsWhere,
+} from 'typeorm';
+import type { AuthUser } from '../auth/auth-user.js';
+import { DomainError } from '../common/domain-error.js';
+import { DevicesService } from '../devices/devices.service.js';
+import { DomainEvents } from '../events/domain-events.js';
+import { Protocol } from '../protocols/protocol.entity.js';
+import type { CreateSessionDto, ListSessionsQuery } from './sessions.dto.js';
+import { Session } from './session.entity.js';
+
+/** Which phase each action moves a session to, and from which phases it may. */
+const TRANSITIONS = {
+  'infusion-start': { from: ['baseline'], to: 'infusing' },
+  'infusion-end': { from: ['infusing'], to: 'recovery' },
+  abort: { from: OPEN_PHASES, to: 'aborted' },
+} as const satisfies Record<string, { from: readonly Phase[]; to: Phase }>;
+
+export type SessionAction = keyof typeof TRANSITIONS;
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    (error.driverError as { code?: string; constraint?: string }).code === '23505' &&
+    (error.driverError as { constraint?: string }).constraint === constraint
+  );
+}
+
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    @InjectRepository(Protocol) private readonly protocols: Repository<Protocol>,
+    private readonly devices: DevicesService,
+    private readonly events: DomainEvents,
+  ) {}
+
+  async create(dto: CreateSessionDto, user: AuthUser): Promise<Session> {
+    if (!user.siteIds.includes(dto.siteId)) throw DomainError.notFound('site');
+    const device = await this.devices.findForUser(dto.deviceId, user);
+    if (device.siteId !== dto.siteId) throw DomainError.notFound('device');
+    if (device.revokedAt) throw new DomainError('conflict', 'this device has been revoked');
+    if (!(await this.protocols.existsBy({ id: dto.protocolId }))) throw DomainError.notFound('protocol');
+    const session = this.sessions.create({
+      siteId: dto.siteId,
+      patientRef: dto.patientRef,
+      chair: dto.chair,
+      deviceId: dto.deviceId,
+      protocolId: dto.protocolId,
+      weightKg: String(dto.weightKg),
+      plannedDoseMgPerKg: String(dto.plannedDoseMgPerKg),
+      seriesNumber: dto.seriesNumber,
+      consentObtainedAt: new Date(dto.consent.obtainedAt),
+      consentWitnessedBy: dto.consent.witnessedBy,
+      phase: 'baseline',
+      createdBy: user.id,
+    });
+    try {
+      await this.sessions.insert(session);
+    } catch (error) {
+      if (isUniqueViolation(error, 'uq_sessions_open_device')) {
+        throw new DomainError('device_busy', 'This device is already bound to an open session', {
+          deviceId: dto.deviceId,
+        });
+      }
+      throw error;
+    }
+    const created = await this.sessions.findOneByOrFail({ id: session.id });
+    this.events.emit('session.changed', { session: created, previousDeviceId: null });
+    return created;
+  }
+
+  async list(user: AuthUser, query: ListSessionsQuery): Promise<Session[]> {
+    if (query.siteId && !user.siteIds.includes(query.siteId)) return [];
+    const where: FindOptionsWhere<Session> = { siteId: query.siteId ?? In(user.siteIds) };
+    if (query.phase) where.phase = query.phase;
+    if (query.from && query.to) where.createdAt = Between(new Date(query.from), new Date(query.to));
+    else if (query.from) where.createdAt = MoreThanOrEqual(new Date(query.from));
+    else if (query.to) where.createdAt = LessThanOrEqual(new Date(query.to));
+    return this.sessions.find({ where, order: { createdAt: 'DESC' }, take: 500 });
+  }
+
+  /** A session of one of the user's sites. Another site's session is "not found", never "forbidden". */
+  async get(id: string, user: AuthUser): Promise<Session> {
+    const session = await this.sessions.findOneBy({ id });
+    if (!session || !user.siteIds.includes(session.siteId)) throw DomainError.notFound('session');
+    return session;
+  }
+
+  openSessionsOfSites(siteIds: string[]): Promise<Session[]> {
+    if (siteIds.length === 0) return Promise.resolve([]);
+    return this.sessions.find({ where: { siteId: In(siteIds), phase: In([...OPEN_PHASES]) }, order: { chair: 'ASC' } });
+  }
+
+  /** Moves a session to its next phase atomically; 409 when it is not in a phase the action starts from. */
+  async transition(
+    id: string,
+    user: AuthUser,
+    action: SessionAction,
+    changes: Partial<Session> = {},
+  ): Promise<Session> {
+    const session = await this.get(id, user);
+    const { from, to } = TRANSITIONS[action];
+    const now = new Date();
+    const stamp: Partial<Session> =
+      action === 'infusion-start'
+        ? { infusionStartedAt: now }
+        : action === 'infusion-end'
+          ? { infusionEndedAt: now }
+          : { endedAt: now };
+    const result = await this.sessions
+      .createQueryBuilder()
+      .update(Session)
+      .set({ ...changes, ...stamp, phase: to })
+      .where('id = :id AND phase IN (:...from)', { id, from })
+      .execute();
+    if (result.affected !== 1) {
+      throw new DomainError('wrong_phase', `Cannot ${action.replace('-', ' ')} a session in phase ${session.phase}`, {
+        phase: session.phase,
+      });
+    }
+    const updated = await this.sessions.findOneByOrFail({ id });
+    this.events.emit('session.changed', { session: updated, previousDeviceId: session.deviceId });
+    return updated;
+  }
+}

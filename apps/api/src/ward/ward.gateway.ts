@@ -1,0 +1,66 @@
+import type { OnModuleDestroy } from '@nestjs/common';
+import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import type { WardClientEvents, WardServerEvents } from '#contracts';
+import type { Namespace, Socket } from 'socket.io';
+import type { AuthUser } from '../auth/auth-user.js';
+import { AuthService } from '../auth/auth.service.js';
+import { logger } from '../common/logger.js';
+import { DomainEvents } from '../events/domain-events.js';
+import { WardService } from './ward.service.js';
+
+type WardSocket = Socket<WardClientEvents, WardServerEvents, object, { user: AuthUser }>;
+
+export const siteRoom = (siteId: string) => `site:${siteId}`;
+
+/** `/ward`: the nurses' live view. Staff tokens only; each socket hears its own sites and nothing else. */
+@WebSocketGateway({ namespace: '/ward' })
+export class WardGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
+  private readonly unsubscribe: (() => void)[] = [];
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly ward: WardService,
+    private readonly events: DomainEvents,
+  ) {}
+
+  afterInit(namespace: Namespace<WardClientEvents, WardServerEvents>): void {
+    namespace.use((socket, next) => {
+      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      this.auth.authenticate(typeof token === 'string' ? token : undefined).then(
+        (user) => {
+          if (!user) return next(new Error('unauthorized'));
+          socket.data = { user };
+          next();
+        },
+        () => next(new Error('unavailable')),
+      );
+    });
+    this.unsubscribe.push(
+      this.events.on('readings.stored', ({ siteId, vitals }) => {
+        const room = namespace.to(siteRoom(siteId));
+        for (const event of vitals) room.emit('vitals', event);
+      }),
+      this.events.on('session.changed', ({ session }) => {
+        void this.ward.summaryOf(session).then(
+          (summary) => namespace.to(siteRoom(session.siteId)).emit('session', summary),
+          (error: unknown) => logger.warn({ err: error }, 'could not announce a session change'),
+        );
+      }),
+    );
+  }
+
+  async handleConnection(socket: WardSocket): Promise<void> {
+    const { user } = socket.data;
+    await socket.join(user.siteIds.map(siteRoom));
+    try {
+      socket.emit('snapshot', { sessions: await this.ward.snapshot(user.siteIds) });
+    } catch (error) {
+      logger.warn({ err: error }, 'could not send a ward snapshot; disconnecting');
+      socket.disconnect(true);
+    }
+  }
+
+  onModuleDestroy(): void {
+    for (const off of this.unsubscribe) off();
+  }
+}

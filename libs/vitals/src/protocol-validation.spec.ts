@@ -1,0 +1,45 @@
+import { DEFAULT_INTRANASAL_RULES, DEFAULT_IV_RULES } from './protocol.js';
+import { validateProtocolRules } from './protocol-validation.js';
+
+const clone = () => JSON.parse(JSON.stringify(DEFAULT_IV_RULES)) as typeof DEFAULT_IV_RULES;
+
+describe('validateProtocolRules', () => {
+  it('accepts the default protocols', () => {
+    expect(validateProtocolRules(DEFAULT_IV_RULES).ok).toBe(true);
+    expect(validateProtocolRules(DEFAULT_INTRANASAL_RULES).ok).toBe(true);
+  });
+
+  it('refuses a medium limit beyond its high limit', () => {
+    const rules = clone();
+    rules.bpRise.mediumPct = 45;
+    rules.spo2Low.medium = 88;
+    const result = validateProtocolRules(rules);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.errors).toEqual([
+      'bpRise.mediumPct must be below bpRise.highPct',
+      'spo2Low.medium must be above spo2Low.high',
+    ]);
+  });
+
+  it('refuses missing, non-numeric, out-of-range and unknown rules', () => {
+    const rules = clone() as unknown as Record<string, Record<string, unknown>>;
+    delete rules.hrLow;
+    rules.bpRise!.highSbp = 'high';
+    rules.episode!.clearSeconds = -1;
+    rules.spo2Low!.extra = 1;
+    const result = validateProtocolRules(rules);
+    expect(!result.ok && result.errors).toEqual(
+      expect.arrayContaining([
+        'hrLow is missing',
+        'bpRise.highSbp must be a number',
+        'episode.clearSeconds must be from 0 to 3600',
+        'unknown rule spo2Low.extra',
+      ]),
+    );
+  });
+
+  it('refuses a non-object', () => {
+    expect(validateProtocolRules(null).ok).toBe(false);
+    expect(validateProtocolRules([]).ok).toBe(false);
+  });
+});
