@@ -121,6 +121,7 @@ export class EmbeddedDatabase {
   constructor(
     private readonly dataDir: string,
     private readonly log: (message: string) => void = () => undefined,
+    private readonly port?: number,
   ) {
     this.clusterDir = path.join(dataDir, 'pg');
     this.lockFile = path.join(dataDir, 'service.lock');
@@ -150,7 +151,7 @@ export class EmbeddedDatabase {
     assertReachableByPostgresUser(this.clusterDir);
     await this.stopOrphanedPostgres();
     const { databasePassword } = await loadOrCreateSecrets(this.dataDir);
-    const port = await freePort();
+    const port = this.port ?? (await freePort());
     const asRoot = process.getuid?.() === 0;
     this.pg = new EmbeddedPostgres({
       databaseDir: this.clusterDir,
