@@ -12,15 +12,28 @@ import type { AlertValues, BaselineValues } from './types.js';
 /** 0 = inside the medium limit, 1 = beyond the medium limit, 2 = beyond the high limit. */
 export type Level = 0 | 1 | 2;
 
-export interface Finding {
-  level: Level;
-  /** Values and the limit they crossed: the alert's `trigger` when this sample opens or upgrades it. */
+/** Why a sample is beyond one tier's limit: the alert's `trigger` and `message` when it opens or upgrades. */
+export interface Hit {
   values: AlertValues;
-  /** One line for the alert's `message`, e.g. `SBP 176 > 158 (baseline 132 +20%)`. */
+  /** e.g. `SBP 176 > 158 (baseline 132 +20%)`. */
   text: string;
 }
 
-const INSIDE: Finding = { level: 0, values: {}, text: '' };
+/** One sample against both tiers of one rule. */
+export interface Finding {
+  level: Level;
+  medium: Hit | null;
+  high: Hit | null;
+}
+
+/** The reason to name for a tier. With limits that do not nest, a high sample may miss the medium rule. */
+export const hitFor = (f: Finding, level: Level): Hit => (level === 2 ? f.high : (f.medium ?? f.high)) ?? { values: {}, text: '' };
+
+const finding = (medium: Hit | null, high: Hit | null): Finding => ({
+  level: high ? 2 : medium ? 1 : 0,
+  medium,
+  high,
+});
 
 /** "More than p% above baseline": strictly above this limit. Written to keep 100 → 120 exact. */
 export const pctLimit = (baseline: number, pct: number) => (baseline * (100 + pct)) / 100;
@@ -34,7 +47,7 @@ const relText = (label: string, value: number, limit: number, baseline: number, 
 /**
  * bp_rise for one cuff reading. High: SBP or DBP > baseline +40%, or SBP ≥ 180, or DBP ≥ 110.
  * Medium: SBP or DBP > baseline +20%. The relative parts need a baseline; the absolute ones never do.
- * Returns null when the reading carries no cuff value.
+ * Returns null when the reading carries no cuff value (absent or 0).
  */
 export function bpFinding(
   sbpIn: number | null,
@@ -45,38 +58,27 @@ export function bpFinding(
   const sbp = present(sbpIn);
   const dbp = present(dbpIn);
   if (sbp === null && dbp === null) return null;
-  const values = { sbp, dbp };
   const measures = [
     { name: 'sbp', label: 'SBP', value: sbp, base: baseline?.sbp ?? null, abs: rules.highSbp },
     { name: 'dbp', label: 'DBP', value: dbp, base: baseline?.dbp ?? null, abs: rules.highDbp },
   ];
-  // Order = which reason the message names when several hold: the severe absolute lines first.
-  for (const m of measures) {
-    if (m.value !== null && m.value >= m.abs) {
-      return {
-        level: 2,
-        values: { ...values, measure: m.name, limit: m.abs },
-        text: `${m.label} ${fmt(m.value)} ≥ ${m.abs}`,
-      };
-    }
-  }
-  for (const [level, pct] of [
-    [2, rules.highPct],
-    [1, rules.mediumPct],
-  ] as const) {
+  const relative = (pct: number): Hit | null => {
     for (const m of measures) {
       if (m.value === null || m.base === null) continue;
       const limit = pctLimit(m.base, pct);
-      if (m.value > limit) {
-        return {
-          level,
-          values: { ...values, measure: m.name, limit },
-          text: relText(m.label, m.value, limit, m.base, pct),
-        };
-      }
+      if (m.value > limit) return { values: { sbp, dbp, measure: m.name, limit }, text: relText(m.label, m.value, limit, m.base, pct) };
+    }
+    return null;
+  };
+  // The severe absolute lines are named first when several reasons hold.
+  let high: Hit | null = null;
+  for (const m of measures) {
+    if (m.value !== null && m.value >= m.abs) {
+      high = { values: { sbp, dbp, measure: m.name, limit: m.abs }, text: `${m.label} ${fmt(m.value)} ≥ ${m.abs}` };
+      break;
     }
   }
-  return { ...INSIDE, values };
+  return finding(relative(rules.mediumPct), high ?? relative(rules.highPct));
 }
 
 /**
@@ -84,28 +86,28 @@ export function bpFinding(
  * as written in CLINICAL.md, so the high tier does not need the medium tier's 100/min floor.
  */
 export function hrRiseFinding(hr: number, baselineHr: number | null, rules: ProtocolRules['hrRise']): Finding {
-  if (hr >= rules.highMin) return { level: 2, values: { hr, limit: rules.highMin }, text: `HR ${fmt(hr)} ≥ ${rules.highMin}` };
-  if (baselineHr === null) return INSIDE;
-  const high = pctLimit(baselineHr, rules.highPct);
-  if (hr > high) return { level: 2, values: { hr, limit: high }, text: relText('HR', hr, high, baselineHr, rules.highPct) };
-  const medium = pctLimit(baselineHr, rules.mediumPct);
-  if (hr > medium && hr >= rules.mediumMin) {
-    return {
-      level: 1,
-      values: { hr, limit: Math.max(medium, rules.mediumMin) },
-      text: `${relText('HR', hr, medium, baselineHr, rules.mediumPct)} and ≥ ${rules.mediumMin}`,
-    };
+  let high: Hit | null = null;
+  let medium: Hit | null = null;
+  if (hr >= rules.highMin) high = { values: { hr, limit: rules.highMin }, text: `HR ${fmt(hr)} ≥ ${rules.highMin}` };
+  if (baselineHr !== null) {
+    const highLimit = pctLimit(baselineHr, rules.highPct);
+    if (!high && hr > highLimit) {
+      high = { values: { hr, limit: highLimit }, text: relText('HR', hr, highLimit, baselineHr, rules.highPct) };
+    }
+    const limit = pctLimit(baselineHr, rules.mediumPct);
+    if (hr > limit && hr >= rules.mediumMin) {
+      medium = {
+        values: { hr, limit: Math.max(limit, rules.mediumMin) },
+        text: `${relText('HR', hr, limit, baselineHr, rules.mediumPct)} and ≥ ${rules.mediumMin}`,
+      };
+    }
   }
-  return INSIDE;
+  return finding(medium, high);
 }
 
 /** A "below a line" rule (spo2_low, hr_low): high below `high`, medium below `medium`. */
 export function belowFinding(label: string, key: string, value: number, limits: { medium: number; high: number }): Finding {
-  for (const [level, limit] of [
-    [2, limits.high],
-    [1, limits.medium],
-  ] as const) {
-    if (value < limit) return { level, values: { [key]: value, limit }, text: `${label} ${fmt(value)} < ${limit}` };
-  }
-  return INSIDE;
+  const hit = (limit: number): Hit | null =>
+    value < limit ? { values: { [key]: value, limit }, text: `${label} ${fmt(value)} < ${limit}` } : null;
+  return finding(hit(limits.medium), hit(limits.high));
 }
