@@ -4,3 +4,4 @@ export * from './rate-limit.js';
 export * from './protocol.js';
 export * from './downsample.js';
 export * from './protocol-validation.js';
+export * from './engine/index.js';

@@ -37,6 +37,8 @@ export class WardGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     });
     this.unsubscribe.push(
       this.events.on('readings.stored', ({ siteId, vitals }) => {
+        // Encoding an event costs even when nobody listens; most of the time no screen is open.
+        if (!namespace.adapter.rooms.get(siteRoom(siteId))?.size) return;
         const room = namespace.to(siteRoom(siteId));
         for (const event of vitals) room.emit('vitals', event);
       }),

@@ -42,7 +42,7 @@ export const pctLimit = (baseline: number, pct: number) => (baseline * (100 + pc
 export const present = (value: number | null): number | null => (value !== null && value > 0 ? value : null);
 
 const relText = (label: string, value: number, limit: number, baseline: number, pct: number) =>
-  `${label} ${fmt(value)} > ${Math.round(limit)} (baseline ${fmt(baseline)} +${pct}%)`;
+  `${label} ${fmt(value)} > ${fmt(limit)} (baseline ${fmt(baseline)} +${pct}%)`;
 
 /**
  * bp_rise for one cuff reading. High: SBP or DBP > baseline +40%, or SBP ≥ 180, or DBP ≥ 110.

@@ -1,0 +1,88 @@
+import { io, type Socket } from 'socket.io-client';
+
+export interface LoadResult {
+  acknowledged: number;
+  refused: Record<string, number>;
+  seconds: number;
+  perSecond: number;
+  latencyMs: { p50: number; p99: number };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function connectAll(url: string, tokens: string[]): Promise<Socket[]> {
+  const sockets: Socket[] = [];
+  for (let i = 0; i < tokens.length; i += 50) {
+    const chunk = tokens.slice(i, i + 50).map(
+      (token) =>
+        new Promise<Socket>((resolve, reject) => {
+          const socket = io(`${url}/devices`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+          socket.once('resume', () => resolve(socket));
+          socket.once('connect_error', reject);
+        }),
+    );
+    sockets.push(...(await Promise.all(chunk)));
+  }
+  return sockets;
+}
+
+/**
+ * Each device keeps `inFlight` readings outstanding: a new one goes out as soon as one is
+ * acknowledged. Counts positive acknowledgements during the measured window (after a warm-up).
+ */
+export async function runLoad(url: string, tokens: string[], options: { inFlight: number; warmupS: number; durationS: number }): Promise<LoadResult> {
+  const sockets = await connectAll(url, tokens);
+  const base = Date.now() - 3600_000;
+  let measuring = false;
+  let running = true;
+  let acknowledged = 0;
+  const refused: Record<string, number> = {};
+  const latencies: number[] = [];
+
+  sockets.forEach((socket) => {
+    let seq = 0;
+    let outstanding = 0;
+    const pump = () => {
+      while (running && outstanding < options.inFlight) {
+        outstanding++;
+        seq++;
+        const sentAt = performance.now();
+        const reading = { seq, recordedAt: new Date(base + seq * 20).toISOString(), hr: 70 + (seq % 10), spo2: 97 };
+        socket.emit('reading', reading, (ack: { ok: boolean; error?: { code: string } }) => {
+          outstanding--;
+          if (measuring) {
+            if (ack.ok) {
+              acknowledged++;
+              if (latencies.length < 2_000_000) latencies.push(performance.now() - sentAt);
+            } else {
+              refused[ack.error!.code] = (refused[ack.error!.code] ?? 0) + 1;
+            }
+          }
+          pump();
+        });
+      }
+    };
+    pump();
+  });
+
+  await new Promise((r) => setTimeout(r, options.warmupS * 1000));
+  measuring = true;
+  const started = performance.now();
+  await new Promise((r) => setTimeout(r, options.durationS * 1000));
+  measuring = false;
+  const seconds = (performance.now() - started) / 1000;
+  running = false;
+  await new Promise((r) => setTimeout(r, 500));
+  for (const socket of sockets) socket.disconnect();
+  latencies.sort((a, b) => a - b);
+  return {
+    acknowledged,
+    refused,
+    seconds,
+    perSecond: acknowledged / seconds,
+    latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
+  };
+}
