@@ -15,9 +15,17 @@ const WARMUP_S = 3;
 const load = { inFlight: IN_FLIGHT, warmupS: WARMUP_S, durationS: DURATION_S };
 
 async function bare(): Promise<LoadResult> {
-  const { child, match } = await spawnUntil(path.join(ROOT, 'dist/bench/bare-server.js'), { PATH: process.env.PATH }, /LISTENING (\d+)/);
+  const { child, match } = await spawnUntil(
+    path.join(ROOT, 'dist/bench/bare-server.js'),
+    { PATH: process.env.PATH },
+    /LISTENING (\d+)/,
+  );
   try {
-    return await runLoad(`http://127.0.0.1:${match[1]}`, Array.from({ length: DEVICES }, () => 'bare'), load);
+    return await runLoad(
+      `http://127.0.0.1:${match[1]}`,
+      Array.from({ length: DEVICES }, () => 'bare'),
+      load,
+    );
   } finally {
     await stop(child);
   }

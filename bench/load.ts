@@ -19,7 +19,12 @@ async function connectAll(url: string, tokens: string[]): Promise<Socket[]> {
     const chunk = tokens.slice(i, i + 50).map(
       (token) =>
         new Promise<Socket>((resolve, reject) => {
-          const socket = io(`${url}/devices`, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+          const socket = io(`${url}/devices`, {
+            auth: { token },
+            transports: ['websocket'],
+            reconnection: false,
+            forceNew: true,
+          });
           socket.once('resume', () => resolve(socket));
           socket.once('connect_error', reject);
         }),
@@ -33,7 +38,11 @@ async function connectAll(url: string, tokens: string[]): Promise<Socket[]> {
  * Each device keeps `inFlight` readings outstanding: a new one goes out as soon as one is
  * acknowledged. Counts positive acknowledgements during the measured window (after a warm-up).
  */
-export async function runLoad(url: string, tokens: string[], options: { inFlight: number; warmupS: number; durationS: number }): Promise<LoadResult> {
+export async function runLoad(
+  url: string,
+  tokens: string[],
+  options: { inFlight: number; warmupS: number; durationS: number },
+): Promise<LoadResult> {
   const sockets = await connectAll(url, tokens);
   const base = Date.now() - 3600_000;
   let measuring = false;

@@ -44,7 +44,10 @@ export async function benchDatabase(): Promise<{ url: string; close: () => Promi
   };
 }
 
-export async function startService(databaseUrl: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+export async function startService(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'im-bench-app-'));
   const { child, match } = await spawnUntil(
     path.join(ROOT, 'dist/apps/api/src/main.js'),
@@ -83,12 +86,29 @@ async function call<T>(url: string, token: string | null, method: string, route:
 }
 
 /** One site, a nurse, `count` devices each bound to an open session; returns the device tokens and session ids. */
-export async function provisionChairs(url: string, count: number): Promise<{ tokens: string[]; sessionIds: string[]; nurseToken: string; siteId: string }> {
-  const { accessToken: admin } = await call<{ accessToken: string }>(url, null, 'POST', '/auth/login', { username: 'admin', password: ADMIN_PASSWORD });
-  const site = await call<{ id: string }>(url, admin, 'POST', '/sites', { name: `Bench ${randomBytes(3).toString('hex')}` });
+export async function provisionChairs(
+  url: string,
+  count: number,
+): Promise<{ tokens: string[]; sessionIds: string[]; nurseToken: string; siteId: string }> {
+  const { accessToken: admin } = await call<{ accessToken: string }>(url, null, 'POST', '/auth/login', {
+    username: 'admin',
+    password: ADMIN_PASSWORD,
+  });
+  const site = await call<{ id: string }>(url, admin, 'POST', '/sites', {
+    name: `Bench ${randomBytes(3).toString('hex')}`,
+  });
   const username = `bench.nurse.${randomBytes(3).toString('hex')}`;
-  await call(url, admin, 'POST', '/users', { username, displayName: 'Bench Nurse', role: 'nurse', password: 'bench-nurse-password', siteIds: [site.id] });
-  const { accessToken: nurse } = await call<{ accessToken: string }>(url, null, 'POST', '/auth/login', { username, password: 'bench-nurse-password' });
+  await call(url, admin, 'POST', '/users', {
+    username,
+    displayName: 'Bench Nurse',
+    role: 'nurse',
+    password: 'bench-nurse-password',
+    siteIds: [site.id],
+  });
+  const { accessToken: nurse } = await call<{ accessToken: string }>(url, null, 'POST', '/auth/login', {
+    username,
+    password: 'bench-nurse-password',
+  });
   const protocols = await call<{ id: string; key: string }[]>(url, admin, 'GET', '/protocols');
   const protocolId = protocols.find((p) => p.key === 'iv-ketamine')!.id;
   const tokens: string[] = [];
@@ -96,7 +116,10 @@ export async function provisionChairs(url: string, count: number): Promise<{ tok
   for (let i = 0; i < count; i += 25) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(25, count - i) }, async (_, j) => {
-        const device = await call<{ id: string; token: string }>(url, admin, 'POST', '/devices', { siteId: site.id, name: `Chair ${i + j + 1}` });
+        const device = await call<{ id: string; token: string }>(url, admin, 'POST', '/devices', {
+          siteId: site.id,
+          name: `Chair ${i + j + 1}`,
+        });
         const session = await call<{ id: string }>(url, nurse, 'POST', '/sessions', {
           siteId: site.id,
           patientRef: `BENCH-${i + j + 1}`,

@@ -45,7 +45,8 @@ export async function writeSection(name: string, body: string): Promise<void> {
   try {
     text = await fs.readFile(BENCHMARKS_FILE, 'utf8');
   } catch {
-    text = '# Benchmarks\n\nWritten by `npm run bench` (each section by its own script). Numbers are from the machine named in each section.\n';
+    text =
+      '# Benchmarks\n\nWritten by `npm run bench` (each section by its own script). Numbers are from the machine named in each section.\n';
   }
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;

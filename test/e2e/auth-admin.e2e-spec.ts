@@ -24,16 +24,32 @@ describe('authentication and administration', () => {
     expect(response.body).toEqual({
       accessToken: expect.any(String),
       expiresIn: expect.any(Number),
-      user: { id: expect.any(String), username: 'admin', displayName: 'Administrator', role: 'admin', siteIds: [], active: true },
+      user: {
+        id: expect.any(String),
+        username: 'admin',
+        displayName: 'Administrator',
+        role: 'admin',
+        siteIds: [],
+        active: true,
+      },
     });
-    const [row] = await query<{ password_hash: string }>(db.url, "SELECT password_hash FROM users WHERE username = 'admin'");
+    const [row] = await query<{ password_hash: string }>(
+      db.url,
+      "SELECT password_hash FROM users WHERE username = 'admin'",
+    );
     expect(row!.password_hash).toMatch(/^\$argon2id\$/);
     expect(app.output()).not.toContain(ADMIN.password);
   });
 
   it('refuses bad credentials with 401 and throttles repeated failures with 429', async () => {
     const username = unique('victim').toLowerCase();
-    await world.admin.ok('/users', { username, displayName: 'V', role: 'nurse', password: 'right-password-123', siteIds: [] });
+    await world.admin.ok('/users', {
+      username,
+      displayName: 'V',
+      role: 'nurse',
+      password: 'right-password-123',
+      siteIds: [],
+    });
     const api = new Api(app.url);
     for (let i = 0; i < 3; i++) {
       const bad = await api.post('/auth/login', { username, password: 'wrong-password' });
@@ -76,13 +92,43 @@ describe('authentication and administration', () => {
       siteIds: [world.a.siteId],
     });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ id: expect.any(String), username, displayName: 'New Nurse', role: 'nurse', siteIds: [world.a.siteId], active: true });
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      username,
+      displayName: 'New Nurse',
+      role: 'nurse',
+      siteIds: [world.a.siteId],
+      active: true,
+    });
     expect(JSON.stringify(created.body)).not.toContain('password');
-    expect((await world.admin.post('/users', { username, displayName: 'Twin', role: 'nurse', password: 'nurse-password-123', siteIds: [] })).status).toBe(409);
-    expect((await world.admin.post('/users', { username: 'x', displayName: '', role: 'boss', password: 'short', siteIds: ['nope'] })).status).toBe(400);
+    expect(
+      (
+        await world.admin.post('/users', {
+          username,
+          displayName: 'Twin',
+          role: 'nurse',
+          password: 'nurse-password-123',
+          siteIds: [],
+        })
+      ).status,
+    ).toBe(409);
+    expect(
+      (
+        await world.admin.post('/users', {
+          username: 'x',
+          displayName: '',
+          role: 'boss',
+          password: 'short',
+          siteIds: ['nope'],
+        })
+      ).status,
+    ).toBe(400);
 
     const nurse = await new Api(app.url).login(username, 'nurse-password-123');
-    const changed = await world.admin.patch(`/users/${created.body.id}`, { role: 'clinician', siteIds: [world.b.siteId] });
+    const changed = await world.admin.patch(`/users/${created.body.id}`, {
+      role: 'clinician',
+      siteIds: [world.b.siteId],
+    });
     expect(changed.body).toMatchObject({ role: 'clinician', siteIds: [world.b.siteId] });
     const me = await nurse.get('/auth/me');
     expect(me.body).toMatchObject({ role: 'clinician', siteIds: [world.b.siteId] });
@@ -111,7 +157,11 @@ describe('authentication and administration', () => {
   });
 
   it('publishes protocol versions, validated, keeping the old ones', async () => {
-    const protocols = (await world.admin.get('/protocols')).body as { key: string; version: number; rules: Record<string, Record<string, unknown>> }[];
+    const protocols = (await world.admin.get('/protocols')).body as {
+      key: string;
+      version: number;
+      rules: Record<string, Record<string, unknown>>;
+    }[];
     const iv = protocols.find((p) => p.key === 'iv-ketamine' && p.version === 1)!;
     expect(iv.rules.bpRise).toMatchObject({ mediumPct: 20, highPct: 40, highSbp: 180, highDbp: 110 });
     const rules = { ...iv.rules, bpRise: { ...iv.rules.bpRise, mediumPct: 25 } };

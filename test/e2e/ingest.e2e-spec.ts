@@ -29,9 +29,11 @@ describe('device protocol (/devices)', () => {
   });
 
   const storedRows = (deviceId: string) =>
-    query<{ seq: string; session_id: string; hr: number | null }>(db.url, 'SELECT seq, session_id, hr FROM readings WHERE device_id = $1 ORDER BY seq', [
-      deviceId,
-    ]);
+    query<{ seq: string; session_id: string; hr: number | null }>(
+      db.url,
+      'SELECT seq, session_id, hr FROM readings WHERE device_id = $1 ORDER BY seq',
+      [deviceId],
+    );
 
   it('acknowledges a reading only once stored, stores it once, and shows it to its site only', async () => {
     const [device] = world.a.devices;
@@ -47,7 +49,16 @@ describe('device protocol (/devices)', () => {
     expect(await storedRows(device!.id)).toEqual([{ seq: '1', session_id: session.id, hr: 81 }]);
 
     await eventually(() => expect(wardA.vitals).toHaveLength(1));
-    expect(wardA.vitals[0]).toMatchObject({ sessionId: session.id, seq: 1, hr: 81, sbp: 128, dbp: 79, spo2: 98, rr: null, temp: null });
+    expect(wardA.vitals[0]).toMatchObject({
+      sessionId: session.id,
+      seq: 1,
+      hr: 81,
+      sbp: 128,
+      dbp: 79,
+      spo2: 98,
+      rr: null,
+      temp: null,
+    });
 
     expect(await client.send(reading(1, { hr: 81, sbp: 128, dbp: 79 }))).toEqual({ ok: true, seq: 1, duplicate: true });
     expect(await storedRows(device!.id)).toHaveLength(1);
@@ -172,7 +183,9 @@ describe('device protocol (/devices)', () => {
     expect(revoked.status).toBe(201);
     expect(revoked.body.revokedAt).toEqual(expect.any(String));
     expect(await dropped).toBe('io server disconnect');
-    await expect(connected(connectSocket(app.url, '/devices', { token: device.token }))).rejects.toThrow('unauthorized');
+    await expect(connected(connectSocket(app.url, '/devices', { token: device.token }))).rejects.toThrow(
+      'unauthorized',
+    );
   });
 });
 

@@ -20,8 +20,7 @@ describe('storage outages and restarts', () => {
     await database?.destroy();
   });
 
-  const count = async () =>
-    (await query<{ n: number }>(database.url, 'SELECT count(*)::int AS n FROM readings'))[0]!.n;
+  const count = async () => (await query<{ n: number }>(database.url, 'SELECT count(*)::int AS n FROM readings'))[0]!.n;
 
   it('answers unavailable while the database is down and recovers by itself when it returns', async () => {
     const world = await buildWorld(app.url, 1);
@@ -43,7 +42,10 @@ describe('storage outages and restarts', () => {
 
     await database.start();
     // The device resends what was refused; the service reconnects to the database on its own.
-    await eventually(async () => expect(await client.send(reading(2))).toMatchObject({ ok: true, duplicate: false }), 20_000);
+    await eventually(
+      async () => expect(await client.send(reading(2))).toMatchObject({ ok: true, duplicate: false }),
+      20_000,
+    );
     const resent = await client.sendBatch([reading(3), reading(4), reading(5)]);
     expect(resent.ok && resent.results.every((r) => r.ok && !r.duplicate)).toBe(true);
     expect(await count()).toBe(5);
@@ -71,7 +73,18 @@ describe('storage outages and restarts', () => {
     expect(await client.resume).toEqual({ lastSeq: 30, sessionId: session.id });
 
     const again = await client.sendBatch(Array.from({ length: 10 }, (_, i) => reading(26 + i)));
-    expect(again.ok && again.results.map((r) => r.ok && r.duplicate)).toEqual([true, true, true, true, true, false, false, false, false, false]);
+    expect(again.ok && again.results.map((r) => r.ok && r.duplicate)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
     const rows = await query<{ n: number; max: string }>(
       database.url,
       'SELECT count(*)::int AS n, max(seq) AS max FROM readings WHERE device_id = $1',
@@ -92,7 +105,9 @@ describe('storage outages and restarts', () => {
     const stopped = app.stop();
     const ack = await pending.catch(() => null);
     expect(await stopped).toBe(0);
-    const stored = await query<{ seq: string }>(database.url, 'SELECT seq FROM readings WHERE device_id = $1', [device.id]);
+    const stored = await query<{ seq: string }>(database.url, 'SELECT seq FROM readings WHERE device_id = $1', [
+      device.id,
+    ]);
     const storedSeqs = new Set(stored.map((r) => Number(r.seq)));
     // The pending batch is answered before the socket closes: stored, or refused as unavailable.
     expect(ack?.ok).toBe(true);

@@ -23,7 +23,13 @@ describe('sessions and the ward', () => {
     const { nurse, siteId, devices } = world.a;
     const created = await nurse.post('/sessions', sessionBody(siteId, devices[0]!.id, world.protocolId));
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ phase: 'baseline', siteId, deviceId: devices[0]!.id, weightKg: 72.5, seriesNumber: 1 });
+    expect(created.body).toMatchObject({
+      phase: 'baseline',
+      siteId,
+      deviceId: devices[0]!.id,
+      weightKg: 72.5,
+      seriesNumber: 1,
+    });
     const id = created.body.id as string;
 
     expect((await nurse.post(`/sessions/${id}/infusion-end`)).status).toBe(409);
@@ -32,7 +38,11 @@ describe('sessions and the ward', () => {
     expect(started.body).toMatchObject({ phase: 'infusing', infusionStartedAt: expect.any(String) });
     const again = await nurse.post(`/sessions/${id}/infusion-start`, {});
     expect(again.status).toBe(409);
-    expect(again.body).toMatchObject({ statusCode: 409, error: 'Conflict', message: expect.stringContaining('infusing') });
+    expect(again.body).toMatchObject({
+      statusCode: 409,
+      error: 'Conflict',
+      message: expect.stringContaining('infusing'),
+    });
     const ended = await nurse.post(`/sessions/${id}/infusion-end`);
     expect(ended.body).toMatchObject({ phase: 'recovery', infusionEndedAt: expect.any(String) });
     expect((await nurse.post(`/sessions/${id}/abort`, {})).status).toBe(400);
@@ -55,17 +65,27 @@ describe('sessions and the ward', () => {
 
   it('validates a new session field by field', async () => {
     const { nurse, siteId, devices } = world.a;
-    const bad = await nurse.post('/sessions', { ...sessionBody(siteId, devices[2]!.id, world.protocolId), weightKg: 'heavy', extra: 1 });
+    const bad = await nurse.post('/sessions', {
+      ...sessionBody(siteId, devices[2]!.id, world.protocolId),
+      weightKg: 'heavy',
+      extra: 1,
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain('weightKg');
     expect(bad.body.message).toContain('extra');
-    const noConsent = await nurse.post('/sessions', { ...sessionBody(siteId, devices[2]!.id, world.protocolId), consent: {} });
+    const noConsent = await nurse.post('/sessions', {
+      ...sessionBody(siteId, devices[2]!.id, world.protocolId),
+      consent: {},
+    });
     expect(noConsent.status).toBe(400);
     expect((await nurse.request('POST', '/api/v1/sessions', '{not json')).status).toBe(400);
   });
 
   it('keeps every site\u2019s sessions away from other sites (404, never 403)', async () => {
-    const session = await world.b.nurse.ok('/sessions', sessionBody(world.b.siteId, world.b.devices[0]!.id, world.protocolId));
+    const session = await world.b.nurse.ok(
+      '/sessions',
+      sessionBody(world.b.siteId, world.b.devices[0]!.id, world.protocolId),
+    );
     const outsider = world.a.nurse;
     expect((await outsider.get(`/sessions/${session.id}`)).status).toBe(404);
     expect((await outsider.get(`/sessions/${session.id}/readings`)).status).toBe(404);
@@ -74,15 +94,22 @@ describe('sessions and the ward', () => {
     const list = (await outsider.get('/sessions')).body as { siteId: string }[];
     expect(list.every((s) => s.siteId === world.a.siteId)).toBe(true);
     // Another site's site or device cannot be used to create a session either.
-    expect((await outsider.post('/sessions', sessionBody(world.b.siteId, world.b.devices[1]!.id, world.protocolId))).status).toBe(404);
-    expect((await outsider.post('/sessions', sessionBody(world.a.siteId, world.b.devices[1]!.id, world.protocolId))).status).toBe(404);
+    expect(
+      (await outsider.post('/sessions', sessionBody(world.b.siteId, world.b.devices[1]!.id, world.protocolId))).status,
+    ).toBe(404);
+    expect(
+      (await outsider.post('/sessions', sessionBody(world.a.siteId, world.b.devices[1]!.id, world.protocolId))).status,
+    ).toBe(404);
     expect((await world.b.nurse.get(`/sessions/${session.id}`)).status).toBe(200);
     await world.b.nurse.ok(`/sessions/${session.id}/abort`, { reason: 'cleanup' });
   });
 
   it('gives a fresh ward screen a complete snapshot and keeps it live', async () => {
     const { nurse, siteId, devices } = world.a;
-    const session = await nurse.ok('/sessions', sessionBody(siteId, devices[2]!.id, world.protocolId, { chair: 'Chair 9' }));
+    const session = await nurse.ok(
+      '/sessions',
+      sessionBody(siteId, devices[2]!.id, world.protocolId, { chair: 'Chair 9' }),
+    );
     const device = await connectDevice(app.url, devices[2]!.token);
     await device.resume;
     expect(await device.send(reading(1, { hr: 77, sbp: 131, dbp: 82 }))).toMatchObject({ ok: true });
@@ -90,7 +117,12 @@ describe('sessions and the ward', () => {
     const ward = await connectWard(world.a.clinician);
     const { sessions } = await ward.snapshot;
     const tile = sessions.find((s) => s.id === session.id);
-    expect(tile).toMatchObject({ chair: 'Chair 9', phase: 'baseline', latestVitals: { seq: 1, hr: 77, sbp: 131 }, openAlerts: [] });
+    expect(tile).toMatchObject({
+      chair: 'Chair 9',
+      phase: 'baseline',
+      latestVitals: { seq: 1, hr: 77, sbp: 131 },
+      openAlerts: [],
+    });
     expect(sessions.every((s) => s.siteId === siteId)).toBe(true);
 
     const other = await connectWard(world.b.nurse);
@@ -98,7 +130,10 @@ describe('sessions and the ward', () => {
 
     await nurse.ok(`/sessions/${session.id}/infusion-start`, {});
     await eventually(() => expect(ward.sessions.map((s) => s.phase)).toContain('infusing'));
-    expect(ward.sessions.find((s) => s.phase === 'infusing')).toMatchObject({ id: session.id, latestVitals: { hr: 77 } });
+    expect(ward.sessions.find((s) => s.phase === 'infusing')).toMatchObject({
+      id: session.id,
+      latestVitals: { hr: 77 },
+    });
     expect(await device.send(reading(2, { hr: 90 }))).toMatchObject({ ok: true });
     await eventually(() => expect(ward.vitals.map((v) => v.hr)).toContain(90));
     await new Promise((r) => setTimeout(r, 200));

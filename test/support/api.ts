@@ -57,7 +57,8 @@ export class Api {
 
   async login(username: string, password: string): Promise<Api> {
     const response = await this.post('/auth/login', { username, password });
-    if (response.status !== 200) throw new Error(`login ${username} → ${response.status} ${JSON.stringify(response.body)}`);
+    if (response.status !== 200)
+      throw new Error(`login ${username} → ${response.status} ${JSON.stringify(response.body)}`);
     return this.as(response.body.accessToken);
   }
 }
@@ -89,7 +90,13 @@ export async function buildWorld(baseUrl: string, devicesPerSite = 2): Promise<W
     const { id: siteId } = await admin.ok('/sites', { name: unique('site') });
     const staff = async (role: string) => {
       const username = unique(role).toLowerCase();
-      await admin.ok('/users', { username, displayName: `${role} ${username}`, role, password: PASSWORD, siteIds: [siteId] });
+      await admin.ok('/users', {
+        username,
+        displayName: `${role} ${username}`,
+        role,
+        password: PASSWORD,
+        siteIds: [siteId],
+      });
       return new Api(baseUrl).login(username, PASSWORD);
     };
     const devices = [];
@@ -141,7 +148,9 @@ export function connected(socket: Socket): Promise<Socket> {
 
 export async function connectDevice(baseUrl: string, token: string): Promise<DeviceClient> {
   const socket = connectSocket(baseUrl, '/devices', { token });
-  const resume = new Promise<{ lastSeq: number | null; sessionId: string | null }>((resolve) => socket.once('resume', resolve));
+  const resume = new Promise<{ lastSeq: number | null; sessionId: string | null }>((resolve) =>
+    socket.once('resume', resolve),
+  );
   await connected(socket);
   return {
     socket,

@@ -8,7 +8,8 @@ import { ROOT, exited, freePort, spawnUntil } from './processes';
 
 function serverUrl(): string {
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error('DATABASE_URL is not set (the global setup starts an embedded database when it is missing)');
+  if (!url)
+    throw new Error('DATABASE_URL is not set (the global setup starts an embedded database when it is missing)');
   return url;
 }
 
@@ -32,7 +33,11 @@ export async function createTestDatabase(): Promise<{ url: string; drop: () => P
   };
 }
 
-export async function query<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function query<T = Record<string, unknown>>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {

@@ -14,7 +14,9 @@ const dataSource = new DataSource(dataSourceOptions(url, 1));
 await dataSource.initialize();
 try {
   const applied = await dataSource.runMigrations({ transaction: 'each' });
-  process.stdout.write(applied.length ? `applied ${applied.map((m) => m.name).join(', ')}\n` : 'migrations: up to date\n');
+  process.stdout.write(
+    applied.length ? `applied ${applied.map((m) => m.name).join(', ')}\n` : 'migrations: up to date\n',
+  );
 } finally {
   await dataSource.destroy();
 }
