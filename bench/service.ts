@@ -64,6 +64,8 @@ export async function startService(
       ...env,
     },
     /LISTENING (\d+)/,
+    // As `npm run start:prod` runs it; BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles it.
+    ['--max-semi-space-size=32', ...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
   );
   return {
     url: `http://127.0.0.1:${match[1]}`,

@@ -7,9 +7,15 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BENCHMARKS_FILE = path.join(ROOT, 'docs', 'BENCHMARKS.md');
 
-export function spawnUntil(script: string, env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 120_000) {
+export function spawnUntil(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  nodeArgs: string[] = [],
+  timeoutMs = 120_000,
+) {
   return new Promise<{ child: ChildProcess; match: RegExpExecArray }>((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${script} not ready:\n${out}`)), timeoutMs);
     const onData = (chunk: Buffer) => {

@@ -1,13 +1,19 @@
 import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
-import type { VitalsEvent } from '#contracts';
+import type { ValidReading } from '#vitals';
 import type { Session } from '../sessions/session.entity.js';
+
+export interface StoredReading {
+  sessionId: string;
+  reading: ValidReading;
+}
 
 /** What happened, for whoever needs to know (the ward, the device sockets). In-process. */
 export interface DomainEventMap {
   'device.revoked': { deviceId: string };
   'session.changed': { session: Session; previousDeviceId: string | null };
-  'readings.stored': { siteId: string; vitals: VitalsEvent[] };
+  /** Readings just committed, for one site. Listeners build what they need from them. */
+  'readings.stored': { siteId: string; readings: StoredReading[] };
 }
 
 @Injectable()

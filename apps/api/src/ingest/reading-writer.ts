@@ -1,11 +1,10 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { VitalsEvent } from '#contracts';
 import { sameReading, type ValidReading } from '#vitals';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { logger } from '../common/logger.js';
-import { DomainEvents } from '../events/domain-events.js';
+import { DomainEvents, type StoredReading } from '../events/domain-events.js';
 import type { Binding } from './session-bindings.js';
 
 export type WriteOutcome = 'stored' | 'duplicate' | 'conflict';
@@ -24,8 +23,10 @@ interface Pending {
 
 const INSERT_SQL = `
   INSERT INTO readings (device_id, seq, session_id, recorded_at, hr, sbp, dbp, map, spo2, rr, temp)
-  SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::timestamptz[],
-                       $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[])
+  SELECT device_id, seq, session_id, 'epoch'::timestamptz + ms * interval '1 millisecond', hr, sbp, dbp, map, spo2, rr, temp
+    FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::bigint[],
+                $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[])
+      AS u(device_id, seq, session_id, ms, hr, sbp, dbp, map, spo2, rr, temp)
   ON CONFLICT (device_id, seq) DO NOTHING
   RETURNING device_id, seq`;
 
@@ -118,7 +119,7 @@ export class ReadingWriter implements OnApplicationShutdown {
       column((i) => i.deviceId),
       column((i) => i.reading.seq),
       column((i) => i.binding.sessionId),
-      column((i) => new Date(i.reading.recordedAtMs).toISOString()),
+      column((i) => i.reading.recordedAtMs),
       column((i) => i.reading.hr),
       column((i) => i.reading.sbp),
       column((i) => i.reading.dbp),
@@ -152,23 +153,12 @@ export class ReadingWriter implements OnApplicationShutdown {
   }
 
   private announce(items: Pending[]): void {
-    const bySite = new Map<string, VitalsEvent[]>();
+    const bySite = new Map<string, StoredReading[]>();
     for (const { binding, reading } of items) {
-      const list = bySite.get(binding.siteId) ?? [];
-      list.push({
-        sessionId: binding.sessionId,
-        seq: reading.seq,
-        recordedAt: new Date(reading.recordedAtMs).toISOString(),
-        hr: reading.hr,
-        sbp: reading.sbp,
-        dbp: reading.dbp,
-        map: reading.map,
-        spo2: reading.spo2,
-        rr: reading.rr,
-        temp: reading.temp,
-      });
-      bySite.set(binding.siteId, list);
+      let list = bySite.get(binding.siteId);
+      if (!list) bySite.set(binding.siteId, (list = []));
+      list.push({ sessionId: binding.sessionId, reading });
     }
-    for (const [siteId, vitals] of bySite) this.events.emit('readings.stored', { siteId, vitals });
+    for (const [siteId, readings] of bySite) this.events.emit('readings.stored', { siteId, readings });
   }
 }

@@ -1,10 +1,12 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
-import { Device } from '../devices/device.entity.js';
-import { Session } from '../sessions/session.entity.js';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * A stored reading. Unique per device and `seq` (the primary key), so a resend is stored once.
  * Written by the ingest batcher with raw SQL; the entity describes the table for migrations and reads.
+ *
+ * No foreign keys on purpose: this is the hot table (tens of thousands of rows a second), and a
+ * foreign-key check locks the referenced session and device row for every inserted reading. The
+ * writer takes both ids from a committed session binding, and sessions and devices are never deleted.
  */
 @Entity('readings')
 @Index('ix_readings_session_recorded', ['sessionId', 'recordedAt'])
@@ -15,16 +17,8 @@ export class ReadingRow {
   @PrimaryColumn({ type: 'bigint' })
   seq: string;
 
-  @ManyToOne(() => Device, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'device_id' })
-  device?: Relation<Device>;
-
   @Column({ type: 'uuid' })
   sessionId: string;
-
-  @ManyToOne(() => Session, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'session_id' })
-  session?: Relation<Session>;
 
   @Column({ type: 'timestamptz' })
   recordedAt: Date;

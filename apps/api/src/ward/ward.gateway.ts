@@ -6,6 +6,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { AuthService } from '../auth/auth.service.js';
 import { logger } from '../common/logger.js';
 import { DomainEvents } from '../events/domain-events.js';
+import { vitalsEvent } from '../readings/vitals-event.js';
 import { WardService } from './ward.service.js';
 
 type WardSocket = Socket<WardClientEvents, WardServerEvents, object, { user: AuthUser }>;
@@ -36,11 +37,11 @@ export class WardGateway implements OnGatewayInit, OnGatewayConnection, OnModule
       );
     });
     this.unsubscribe.push(
-      this.events.on('readings.stored', ({ siteId, vitals }) => {
+      this.events.on('readings.stored', ({ siteId, readings }) => {
         // Encoding an event costs even when nobody listens; most of the time no screen is open.
         if (!namespace.adapter.rooms.get(siteRoom(siteId))?.size) return;
         const room = namespace.to(siteRoom(siteId));
-        for (const event of vitals) room.emit('vitals', event);
+        for (const stored of readings) room.emit('vitals', vitalsEvent(stored));
       }),
       this.events.on('session.changed', ({ session }) => {
         void this.ward.summaryOf(session).then(

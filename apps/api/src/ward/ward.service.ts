@@ -1,15 +1,20 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { SessionSummary, VitalsEvent } from '#contracts';
-import { DomainEvents } from '../events/domain-events.js';
+import { DomainEvents, type StoredReading } from '../events/domain-events.js';
+import { vitalsEvent } from '../readings/vitals-event.js';
 import { ReadingsService } from '../readings/readings.service.js';
 import type { Session } from '../sessions/session.entity.js';
 import { toSessionSummary } from '../sessions/session-view.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 
+const timeOf = (entry: StoredReading | VitalsEvent): number =>
+  'reading' in entry ? entry.reading.recordedAtMs : Date.parse(entry.recordedAt);
+
 /** What a ward screen shows: open sessions with their newest vitals (kept in memory as they arrive). */
 @Injectable()
 export class WardService implements OnModuleInit {
-  private readonly latest = new Map<string, VitalsEvent>();
+  /** The newest reading of each open session, as stored (the event object is built when asked for). */
+  private readonly latest = new Map<string, StoredReading | VitalsEvent>();
 
   constructor(
     private readonly sessions: SessionsService,
@@ -18,10 +23,10 @@ export class WardService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.on('readings.stored', ({ vitals }) => {
-      for (const event of vitals) {
-        const known = this.latest.get(event.sessionId);
-        if (!known || known.recordedAt <= event.recordedAt) this.latest.set(event.sessionId, event);
+    this.events.on('readings.stored', ({ readings }) => {
+      for (const stored of readings) {
+        const known = this.latest.get(stored.sessionId);
+        if (!known || timeOf(known) <= stored.reading.recordedAtMs) this.latest.set(stored.sessionId, stored);
       }
     });
     this.events.on('session.changed', ({ session }) => {
@@ -35,7 +40,7 @@ export class WardService implements OnModuleInit {
     for (const [sessionId, vitals] of await this.readings.latest(missing)) {
       if (!this.latest.has(sessionId)) this.latest.set(sessionId, vitals);
     }
-    return open.map((session) => toSessionSummary(session, this.latest.get(session.id) ?? null, []));
+    return open.map((session) => toSessionSummary(session, this.latestOf(session.id), []));
   }
 
   async summaryOf(session: Session): Promise<SessionSummary> {
@@ -43,6 +48,12 @@ export class WardService implements OnModuleInit {
       const found = (await this.readings.latest([session.id])).get(session.id);
       if (found) this.latest.set(session.id, found);
     }
-    return toSessionSummary(session, this.latest.get(session.id) ?? null, []);
+    return toSessionSummary(session, this.latestOf(session.id), []);
+  }
+
+  private latestOf(sessionId: string): VitalsEvent | null {
+    const known = this.latest.get(sessionId);
+    if (!known) return null;
+    return 'reading' in known ? vitalsEvent(known) : known;
   }
 }

@@ -153,12 +153,6 @@ export class Initial1763700000000 implements MigrationInterface {
       `ALTER TABLE "sessions" ADD CONSTRAINT "FK_4a37eaaac505b0adb66e2936b54" FOREIGN KEY ("protocol_id") REFERENCES "protocols"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
     );
     await queryRunner.query(
-      `ALTER TABLE "readings" ADD CONSTRAINT "FK_4e5139e5b8b243d6272830775b1" FOREIGN KEY ("device_id") REFERENCES "devices"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
-    );
-    await queryRunner.query(
-      `ALTER TABLE "readings" ADD CONSTRAINT "FK_9014bacb78f747c9cc96d51d6d3" FOREIGN KEY ("session_id") REFERENCES "sessions"("id") ON DELETE RESTRICT ON UPDATE NO ACTION`,
-    );
-    await queryRunner.query(
       `ALTER TABLE "user_sites" ADD CONSTRAINT "FK_876af02663eefdbbd607c736346" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
     );
     await queryRunner.query(
