@@ -3,8 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { sameReading, type ValidReading } from '#vitals';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { logger } from '../common/logger.js';
 import { DomainEvents, type StoredReading } from '../events/domain-events.js';
+import { logger } from '../common/logger.js';
+import { Batcher } from './batcher.js';
 import type { Binding } from './session-bindings.js';
 
 export type WriteOutcome = 'stored' | 'duplicate' | 'conflict';
@@ -17,8 +18,6 @@ interface Pending {
   deviceId: string;
   binding: Binding;
   reading: ValidReading;
-  resolve: (outcome: WriteOutcome) => void;
-  reject: (error: Error) => void;
 }
 
 const INSERT_SQL = `
@@ -34,8 +33,6 @@ const EXISTING_SQL = `
   SELECT r.device_id, r.seq, r.recorded_at, r.hr, r.sbp, r.dbp, r.map, r.spo2, r.rr, r.temp
     FROM readings r JOIN unnest($1::uuid[], $2::bigint[]) AS k(device_id, seq) USING (device_id, seq)`;
 
-const MAX_CONCURRENT_FLUSHES = 2;
-
 /**
  * Coalesces readings that arrive together into one multi-row insert every few milliseconds. Each
  * caller's promise settles only after its batch has committed, so an acknowledgement always means
@@ -43,70 +40,44 @@ const MAX_CONCURRENT_FLUSHES = 2;
  */
 @Injectable()
 export class ReadingWriter implements OnApplicationShutdown {
-  private queue: Pending[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private flushing = 0;
-  private readonly idleWaiters: (() => void)[] = [];
+  private readonly batcher: Batcher<Pending, WriteOutcome>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: DomainEvents,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  write(deviceId: string, binding: Binding, reading: ValidReading): Promise<WriteOutcome> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ deviceId, binding, reading, resolve, reject });
-      if (this.queue.length >= this.config.ingestMaxBatch) this.flushSoon(0);
-      else this.flushSoon(this.config.ingestFlushMs);
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    const commit = (batch: Pending[]) =>
+      this.commit(batch).catch((error: unknown) => {
+        logger.warn({ err: error, readings: batch.length }, 'readings not stored: the database is unavailable');
+        throw error;
+      });
+    this.batcher = new Batcher(commit, {
+      delayMs: config.ingestFlushMs,
+      maxBatch: config.ingestMaxBatch,
+      maxConcurrent: 2,
     });
   }
 
-  /** Resolves once everything queued so far has been committed (or refused). */
-  async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.flushing > 0) {
-      if (this.queue.length > 0 && this.flushing < MAX_CONCURRENT_FLUSHES) void this.flush();
-      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  /** Resolves after the reading's batch has committed; rejects with StorageUnavailableError if it could not. */
+  async write(deviceId: string, binding: Binding, reading: ValidReading): Promise<WriteOutcome> {
+    try {
+      return await this.batcher.add({ deviceId, binding, reading });
+    } catch (error) {
+      throw new StorageUnavailableError(error instanceof Error ? error.message : 'storage unavailable');
     }
+  }
+
+  /** Resolves once everything queued so far has been committed (or refused). */
+  drain(): Promise<void> {
+    return this.batcher.drain();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.drain();
   }
 
-  private flushSoon(delayMs: number): void {
-    if (this.flushing >= MAX_CONCURRENT_FLUSHES) return; // the running flush picks the queue up
-    if (delayMs === 0) {
-      if (this.timer) clearTimeout(this.timer);
-      this.timer = null;
-      void this.flush();
-    } else {
-      this.timer ??= setTimeout(() => {
-        this.timer = null;
-        void this.flush();
-      }, delayMs);
-    }
-  }
-
-  private async flush(): Promise<void> {
-    if (this.queue.length === 0) return;
-    const batch = this.queue.splice(0, this.config.ingestMaxBatch);
-    this.flushing++;
-    try {
-      await this.commit(batch);
-    } catch (error) {
-      logger.warn({ err: error, readings: batch.length }, 'readings not stored: the database is unavailable');
-      const refusal = new StorageUnavailableError('storage unavailable');
-      for (const item of batch) item.reject(refusal);
-    } finally {
-      this.flushing--;
-      if (this.queue.length > 0)
-        this.flushSoon(this.queue.length >= this.config.ingestMaxBatch ? 0 : this.config.ingestFlushMs);
-      for (const wake of this.idleWaiters.splice(0)) wake();
-    }
-  }
-
-  private async commit(batch: Pending[]): Promise<void> {
+  private async commit(batch: Pending[]): Promise<WriteOutcome[]> {
     const key = (deviceId: string, seq: number | string) => `${deviceId}:${seq}`;
     // Only the first of several items with the same device and seq goes to the insert; the others
     // are compared with what was stored, like any resend.
@@ -133,12 +104,12 @@ export class ReadingWriter implements OnApplicationShutdown {
     const storedSet = new Set(storedItems);
     const others = batch.filter((item) => !storedSet.has(item));
     const existing = others.length > 0 ? await this.existing(others) : new Map<string, ValidReading>();
-    for (const item of storedItems) item.resolve('stored');
-    for (const item of others) {
-      const previous = existing.get(key(item.deviceId, item.reading.seq));
-      item.resolve(previous && sameReading(previous, item.reading) ? 'duplicate' : 'conflict');
-    }
     this.announce(storedItems);
+    return batch.map((item) => {
+      if (storedSet.has(item)) return 'stored';
+      const previous = existing.get(key(item.deviceId, item.reading.seq));
+      return previous && sameReading(previous, item.reading) ? 'duplicate' : 'conflict';
+    });
   }
 
   private async existing(items: Pending[]): Promise<Map<string, ValidReading>> {
