@@ -1,19 +1,27 @@
 /**
- * Tests run as CommonJS through SWC: the tests themselves never import NestJS (whose packages are
+ * Tests run as CommonJS through ts-jest (transpile only): the tests themselves never import NestJS (whose packages are
  * ESM-only). Unit tests import the pure libraries; end-to-end tests start the built service as a
  * separate process and talk to it over HTTP and socket.io, as real clients do. That keeps Jest off
  * the experimental VM-modules loader and tests the service exactly as it runs in production.
  */
-const swc = [
-  '@swc/jest',
+const tsJest = [
+  'ts-jest',
   {
-    jsc: { parser: { syntax: 'typescript', decorators: true }, target: 'es2022' },
-    module: { type: 'commonjs' },
+    isolatedModules: true,
+    tsconfig: {
+      module: 'commonjs',
+      moduleResolution: 'node',
+      target: 'es2022',
+      experimentalDecorators: true,
+      emitDecoratorMetadata: false,
+      esModuleInterop: true,
+      isolatedModules: true,
+    },
   },
 ];
 
 const shared = {
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': tsJest },
   moduleNameMapper: {
     '^#vitals$': '<rootDir>/libs/vitals/src/index.ts',
     '^#contracts$': '<rootDir>/libs/contracts/src/index.ts',
