@@ -20,7 +20,8 @@ export const VITALS_CSV_COLUMNS = ['t_seconds', 'hr', 'sbp', 'dbp', 'map', 'spo2
 export function parseVitalsCsv(text: string): CsvSample[] {
   const lines = text.split(/\r?\n/);
   const header = lines[0]?.trim();
-  if (header !== VITALS_CSV_COLUMNS.join(',')) throw new Error(`line 1: expected header ${VITALS_CSV_COLUMNS.join(',')}`);
+  if (header !== VITALS_CSV_COLUMNS.join(','))
+    throw new Error(`line 1: expected header ${VITALS_CSV_COLUMNS.join(',')}`);
   const samples: CsvSample[] = [];
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!.trim();
@@ -32,7 +33,8 @@ export function parseVitalsCsv(text: string): CsvSample[] {
     const values = cells.map((cell, column) => {
       if (cell.trim() === '') return null;
       const value = Number(cell);
-      if (!Number.isFinite(value)) throw new Error(`line ${i + 1}: ${VITALS_CSV_COLUMNS[column]} "${cell}" is not a number`);
+      if (!Number.isFinite(value))
+        throw new Error(`line ${i + 1}: ${VITALS_CSV_COLUMNS[column]} "${cell}" is not a number`);
       return value;
     });
     const [tSeconds, hr, sbp, dbp, map, spo2, rr] = values;

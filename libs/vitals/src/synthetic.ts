@@ -50,7 +50,8 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
 export function syntheticSession(options: SyntheticOptions): SyntheticSession {
   const random = mulberry32(options.seed);
   const uniform = (lo: number, hi: number) => lo + (hi - lo) * random();
-  const gauss = (mean: number, sd: number) => mean + sd * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  const gauss = (mean: number, sd: number) =>
+    mean + sd * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
   const interval = options.intervalSeconds ?? 1;
   const start = options.startMs ?? Date.UTC(2026, 0, 5, 9, 0, 0);
   const baselineMin = options.baselineMinutes ?? 10;
@@ -123,11 +124,15 @@ export function syntheticSession(options: SyntheticOptions): SyntheticSession {
 }
 
 /** Readings and phase changes as one input stream, in time order; a phase change goes first at a tie. */
-export function mergeInputs(readings: readonly ValidReading[], phases: readonly { phase: Phase; atMs: number }[]): EngineInput[] {
+export function mergeInputs(
+  readings: readonly ValidReading[],
+  phases: readonly { phase: Phase; atMs: number }[],
+): EngineInput[] {
   const inputs: EngineInput[] = [];
   let p = 0;
   for (const reading of readings) {
-    while (p < phases.length && phases[p]!.atMs <= reading.recordedAtMs) inputs.push({ type: 'phase', ...phases[p++]! });
+    while (p < phases.length && phases[p]!.atMs <= reading.recordedAtMs)
+      inputs.push({ type: 'phase', ...phases[p++]! });
     inputs.push({ type: 'reading', reading });
   }
   while (p < phases.length) inputs.push({ type: 'phase', ...phases[p++]! });

@@ -30,7 +30,12 @@ export function copyAlert(a: AlertSnapshot): AlertSnapshot {
  * Records a change. Times never run backwards within one alert: a reading recorded slightly before
  * a tick that already moved the clock is stamped no earlier than the alert's last change.
  */
-function change(open: OpenAlert, type: AlertEventType, atMs: number, apply: (a: AlertSnapshot, at: number) => void): AlertEvent {
+function change(
+  open: OpenAlert,
+  type: AlertEventType,
+  atMs: number,
+  apply: (a: AlertSnapshot, at: number) => void,
+): AlertEvent {
   const at = Math.max(atMs, open.alert.lastChangedAtMs);
   apply(open.alert, at);
   open.alert.lastChangedAtMs = at;
@@ -78,7 +83,13 @@ export function openAlert(
  * Medium → high in place. An acknowledgement was given for the medium alert; the worse condition
  * must be seen again, so the alert goes back to `active` and its escalation clock starts now.
  */
-export function upgrade(open: OpenAlert, atMs: number, trigger: AlertValues, message: string, peak: AlertValues | null): AlertEvent {
+export function upgrade(
+  open: OpenAlert,
+  atMs: number,
+  trigger: AlertValues,
+  message: string,
+  peak: AlertValues | null,
+): AlertEvent {
   open.nextReminderAtMs = null;
   return change(open, 'upgraded', atMs, (a, at) => {
     Object.assign(a, { severity: 'high', state: 'active', highSinceMs: at, upgradeTrigger: { ...trigger }, message });
@@ -118,7 +129,8 @@ export function acknowledge(
 ): AlertEvent | null {
   const { state } = open.alert;
   if (state !== 'active' && state !== 'cleared') return null;
-  const ack = (a: AlertSnapshot, at: number) => Object.assign(a, { acknowledgedBy: actorId, acknowledgedNote: note, acknowledgedAtMs: at });
+  const ack = (a: AlertSnapshot, at: number) =>
+    Object.assign(a, { acknowledgedBy: actorId, acknowledgedNote: note, acknowledgedAtMs: at });
   if (state === 'cleared') {
     return change(open, 'resolved', atMs, (a, at) => {
       ack(a, at);
@@ -143,14 +155,22 @@ export function dueTimers(open: OpenAlert, clockMs: number, rules: ProtocolRules
   const a = open.alert;
   const escalateAt = a.highSinceMs === null ? null : a.highSinceMs + rules.escalation.highUnacknowledgedSeconds * 1000;
   const unacknowledged = a.state === 'active' || a.state === 'cleared';
-  if (a.severity === 'high' && unacknowledged && a.escalatedAtMs === null && escalateAt !== null && clockMs > escalateAt) {
+  if (
+    a.severity === 'high' &&
+    unacknowledged &&
+    a.escalatedAtMs === null &&
+    escalateAt !== null &&
+    clockMs > escalateAt
+  ) {
     events.push(change(open, 'escalated', escalateAt, (x, at) => (x.escalatedAtMs = at)));
   }
   // At least a second apart, so a mistyped 0 cannot spin this loop forever.
   const every = Math.max(1000, rules.escalation.reminderSeconds * 1000);
   while (a.state === 'acknowledged' && open.nextReminderAtMs !== null && clockMs > open.nextReminderAtMs) {
     const due = open.nextReminderAtMs;
-    events.push(change(open, 'reminded', due, (x, at) => Object.assign(x, { remindedAtMs: at, reminders: x.reminders + 1 })));
+    events.push(
+      change(open, 'reminded', due, (x, at) => Object.assign(x, { remindedAtMs: at, reminders: x.reminders + 1 })),
+    );
     open.nextReminderAtMs = due + every;
   }
   return events;

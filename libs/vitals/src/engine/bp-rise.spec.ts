@@ -8,20 +8,38 @@ const bp = (events: AlertEvent[]) => events.filter((e) => e.alert.kind === 'bp_r
 
 /** Cuff readings every 3 minutes (with HR/SpO2, so the signal is never lost). */
 function cuffs(engine: DetectionEngine, values: [number, number][], startMinute = 0): AlertEvent[] {
-  return values.flatMap(([sbp, dbp], i) => bp(engine.addReading(reading((startMinute + i * 3) * 60, { sbp, dbp, hr: 90, spo2: 98 }))));
+  return values.flatMap(([sbp, dbp], i) =>
+    bp(engine.addReading(reading((startMinute + i * 3) * 60, { sbp, dbp, hr: 90, spo2: 98 }))),
+  );
 }
 
 describe('bp_rise, medium: more than 20% above baseline on 2 consecutive cuff readings', () => {
   it('does not alert at exactly +20%, however long', () => {
-    expect(cuffs(infusingEngine(), [[120, 72], [120, 72], [120, 72]])).toEqual([]);
+    expect(
+      cuffs(infusingEngine(), [
+        [120, 72],
+        [120, 72],
+        [120, 72],
+      ]),
+    ).toEqual([]);
   });
 
   it('does not alert on one reading beyond +20%', () => {
-    expect(cuffs(infusingEngine(), [[121, 60], [110, 60], [110, 73], [110, 60]])).toEqual([]);
+    expect(
+      cuffs(infusingEngine(), [
+        [121, 60],
+        [110, 60],
+        [110, 73],
+        [110, 60],
+      ]),
+    ).toEqual([]);
   });
 
   it('alerts on the second consecutive reading beyond +20% (SBP or DBP), naming value, limit and baseline', () => {
-    const events = cuffs(infusingEngine(), [[121, 60], [121, 60]]);
+    const events = cuffs(infusingEngine(), [
+      [121, 60],
+      [121, 60],
+    ]);
     expect(brief(events)).toEqual(['opened bp_rise medium active @180']);
     expect(events[0]!.alert).toMatchObject({
       id: `bp_rise:${at(180)}`,
@@ -30,9 +48,17 @@ describe('bp_rise, medium: more than 20% above baseline on 2 consecutive cuff re
       baseline: { sbp: 100, dbp: 60, hr: 90, spo2: 98 },
       peak: { sbp: 121, dbp: 60 },
     });
-    const dbp = cuffs(infusingEngine(), [[110, 73], [121, 60]]);
+    const dbp = cuffs(infusingEngine(), [
+      [110, 73],
+      [121, 60],
+    ]);
     expect(dbp[0]!.alert.message).toBe('SBP 121 > 120 (baseline 100 +20%)');
-    expect(cuffs(infusingEngine(), [[110, 73], [110, 74]])[0]!.alert.message).toBe('DBP 74 > 72 (baseline 60 +20%)');
+    expect(
+      cuffs(infusingEngine(), [
+        [110, 73],
+        [110, 74],
+      ])[0]!.alert.message,
+    ).toBe('DBP 74 > 72 (baseline 60 +20%)');
   });
 
   it('counts consecutive cuff readings: readings without BP in between do not break them, 0/0 neither', () => {
@@ -40,15 +66,30 @@ describe('bp_rise, medium: more than 20% above baseline on 2 consecutive cuff re
     expect(bp(engine.addReading(reading(0, { sbp: 125, dbp: 70 })))).toEqual([]);
     expect(bp(engine.addReading(reading(30, { hr: 90 })))).toEqual([]);
     expect(bp(engine.addReading(reading(60, { sbp: 0, dbp: 0, hr: 90 })))).toEqual([]);
-    expect(brief(bp(engine.addReading(reading(180, { sbp: 125, dbp: 70 }))))).toEqual(['opened bp_rise medium active @180']);
+    expect(brief(bp(engine.addReading(reading(180, { sbp: 125, dbp: 70 }))))).toEqual([
+      'opened bp_rise medium active @180',
+    ]);
   });
 
   it('treats 0 in one component as no value: DBP alone can confirm', () => {
-    expect(brief(cuffs(infusingEngine(), [[0, 73], [0, 73]]))).toEqual(['opened bp_rise medium active @180']);
+    expect(
+      brief(
+        cuffs(infusingEngine(), [
+          [0, 73],
+          [0, 73],
+        ]),
+      ),
+    ).toEqual(['opened bp_rise medium active @180']);
   });
 
   it('records a new peak, and ends (resolves by itself) on one reading inside +20%', () => {
-    const events = cuffs(infusingEngine(), [[125, 60], [125, 60], [130, 75], [128, 60], [120, 72]]);
+    const events = cuffs(infusingEngine(), [
+      [125, 60],
+      [125, 60],
+      [130, 75],
+      [128, 60],
+      [120, 72],
+    ]);
     expect(brief(events)).toEqual([
       'opened bp_rise medium active @180',
       'peak bp_rise medium active @360',
@@ -72,12 +113,22 @@ describe('bp_rise, high: more than 40% above baseline, or SBP ≥ 180, or DBP �
     const high = { sbp: 135, dbp: 85, hr: 80, spo2: 98 }; // +40% = 189/119, +20% = 162/102
     expect(cuffs(infusingEngine(high), [[179, 85]])).toEqual([]);
     expect(cuffs(infusingEngine(high), [[135, 109]])).toEqual([]);
-    expect(cuffs(infusingEngine(high), [[180, 85]])[0]!.alert).toMatchObject({ severity: 'high', message: 'SBP 180 ≥ 180' });
-    expect(cuffs(infusingEngine(high), [[135, 110]])[0]!.alert).toMatchObject({ severity: 'high', message: 'DBP 110 ≥ 110' });
+    expect(cuffs(infusingEngine(high), [[180, 85]])[0]!.alert).toMatchObject({
+      severity: 'high',
+      message: 'SBP 180 ≥ 180',
+    });
+    expect(cuffs(infusingEngine(high), [[135, 110]])[0]!.alert).toMatchObject({
+      severity: 'high',
+      message: 'DBP 110 ≥ 110',
+    });
   });
 
   it('upgrades a medium alert in place, keeping its id and its opening trigger', () => {
-    const events = cuffs(infusingEngine(), [[125, 60], [125, 60], [141, 60]]);
+    const events = cuffs(infusingEngine(), [
+      [125, 60],
+      [125, 60],
+      [141, 60],
+    ]);
     expect(brief(events)).toEqual(['opened bp_rise medium active @180', 'upgraded bp_rise high active @360']);
     expect(events[1]!.alert).toMatchObject({
       id: events[0]!.alert.id,
@@ -90,7 +141,11 @@ describe('bp_rise, high: more than 40% above baseline, or SBP ≥ 180, or DBP �
   });
 
   it('does not downgrade: a high alert stays high until back inside +20%', () => {
-    const events = cuffs(infusingEngine(), [[150, 60], [125, 60], [118, 60]]);
+    const events = cuffs(infusingEngine(), [
+      [150, 60],
+      [125, 60],
+      [118, 60],
+    ]);
     expect(brief(events)).toEqual([
       'opened bp_rise high active @0',
       'escalated bp_rise high active @120',
@@ -100,13 +155,21 @@ describe('bp_rise, high: more than 40% above baseline, or SBP ≥ 180, or DBP �
 
   it('a single high cuff spike raises (as CLINICAL.md says) and latches as cleared at the next normal reading', () => {
     const engine = infusingEngine();
-    const events = cuffs(engine, [[190, 70], [110, 65]]);
+    const events = cuffs(engine, [
+      [190, 70],
+      [110, 65],
+    ]);
     expect(brief(events)).toEqual([
       'opened bp_rise high active @0',
       'escalated bp_rise high active @120',
       'cleared bp_rise high cleared @180',
     ]);
-    expect(engine.openAlerts().filter((a) => a.kind === 'bp_rise').map((a) => a.state)).toEqual(['cleared']);
+    expect(
+      engine
+        .openAlerts()
+        .filter((a) => a.kind === 'bp_rise')
+        .map((a) => a.state),
+    ).toEqual(['cleared']);
   });
 });
 
@@ -121,7 +184,12 @@ describe('bp_rise, when it does not run', () => {
     const engine = DetectionEngine.create(DEFAULT_IV_RULES);
     engine.setPhase('infusing', at(0));
     expect(engine.baseline).toMatchObject({ sbp: null, dbp: null, hr: null });
-    expect(cuffs(engine, [[170, 100], [175, 105]])).toEqual([]);
+    expect(
+      cuffs(engine, [
+        [170, 100],
+        [175, 105],
+      ]),
+    ).toEqual([]);
     expect(brief(cuffs(engine, [[180, 100]], 6))).toEqual(['opened bp_rise high active @360']);
   });
 });

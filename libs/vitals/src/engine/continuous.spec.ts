@@ -10,7 +10,11 @@ describe('spo2_low: < 92 medium, < 90 high, for 15 s', () => {
     expect(feed(engine, 0, 14, { hr: 90, spo2: 91 })).toEqual([]);
     const events = feed(engine, 15, 15, { hr: 90, spo2: 91 });
     expect(brief(events)).toEqual(['opened spo2_low medium active @15']);
-    expect(events[0]!.alert).toMatchObject({ message: 'SpO2 91 < 92 for 15 s', trigger: { spo2: 91, limit: 92 }, peak: { spo2: 91 } });
+    expect(events[0]!.alert).toMatchObject({
+      message: 'SpO2 91 < 92 for 15 s',
+      trigger: { spo2: 91, limit: 92 },
+      peak: { spo2: 91 },
+    });
   });
 
   it('never alerts at exactly the limit', () => {
@@ -30,7 +34,9 @@ describe('spo2_low: < 92 medium, < 90 high, for 15 s', () => {
     expect(clinical(engine.addReading(reading(50, { hr: 90, spo2: 97 })))).toEqual([]);
     expect(clinical(engine.addReading(reading(100, { hr: 90, spo2: 80 })))).toEqual([]);
     // …but two samples 15 s apart with nothing inside the limit between them do.
-    expect(brief(clinical(engine.addReading(reading(115, { hr: 90, spo2: 80 }))))).toEqual(['opened spo2_low high active @115']);
+    expect(brief(clinical(engine.addReading(reading(115, { hr: 90, spo2: 80 }))))).toEqual([
+      'opened spo2_low high active @115',
+    ]);
   });
 
   it('restarts the count after a sample inside the limit', () => {
@@ -49,7 +55,11 @@ describe('spo2_low: < 92 medium, < 90 high, for 15 s', () => {
     expect(feed(engine, 18, 32, { hr: 90, spo2: 89 })).toEqual([]);
     const upgraded = feed(engine, 33, 33, { hr: 90, spo2: 89 });
     expect(brief(upgraded)).toEqual(['upgraded spo2_low high active @33']);
-    expect(upgraded[0]!.alert).toMatchObject({ id: opened[0]!.alert.id, message: 'SpO2 89 < 90 for 15 s', peak: { spo2: 85 } });
+    expect(upgraded[0]!.alert).toMatchObject({
+      id: opened[0]!.alert.id,
+      message: 'SpO2 89 < 90 for 15 s',
+      peak: { spo2: 85 },
+    });
   });
 
   it('ends after 30 s back inside the medium limit (29 s is not enough), recording the duration', () => {
@@ -94,7 +104,9 @@ describe('hr_rise: medium > +20% and ≥ 100, high > +40% or ≥ 130, for 15 s',
   it('medium needs HR ≥ 100 as well: +27% from a baseline of 75 at 95/min does not alert', () => {
     const low = { sbp: 110, dbp: 70, hr: 75, spo2: 98 }; // +20% = 90, +40% = 105
     expect(feed(infusingEngine(low), 0, 120, { hr: 95, spo2: 98 })).toEqual([]);
-    expect(brief(feed(infusingEngine(low), 0, 15, { hr: 100, spo2: 98 }))).toEqual(['opened hr_rise medium active @15']);
+    expect(brief(feed(infusingEngine(low), 0, 15, { hr: 100, spo2: 98 }))).toEqual([
+      'opened hr_rise medium active @15',
+    ]);
   });
 
   it('high: beyond +40% of 90 (126) or ≥ 130', () => {

@@ -8,7 +8,12 @@ import { stepCuff, stepPersist, type PersistState, type Verdict } from './tracke
 import type { AlertEvent, AlertValues, BaselineValues } from './types.js';
 
 const baselineValues = (state: EngineState): BaselineValues | null =>
-  state.baseline && { sbp: state.baseline.sbp, dbp: state.baseline.dbp, hr: state.baseline.hr, spo2: state.baseline.spo2 };
+  state.baseline && {
+    sbp: state.baseline.sbp,
+    dbp: state.baseline.dbp,
+    hr: state.baseline.hr,
+    spo2: state.baseline.spo2,
+  };
 
 /** Worst values so far: the highest for rises, the lowest for lows. Null when nothing got worse. */
 function worsePeak(previous: AlertValues | null, sample: AlertValues, direction: 'max' | 'min'): AlertValues | null {
@@ -84,8 +89,22 @@ export function detectReading(state: EngineState, r: ValidReading): AlertEvent[]
   }
   const hr = present(r.hr);
   if (hr !== null) {
-    continuous('hr_rise', state.hrRise, hrRiseFinding(hr, base?.hr ?? null, rules.hrRise), rules.hrRise.persistSeconds, { hr }, 'max');
-    continuous('hr_low', state.hrLow, belowFinding('HR', 'hr', hr, rules.hrLow), rules.hrLow.persistSeconds, { hr }, 'min');
+    continuous(
+      'hr_rise',
+      state.hrRise,
+      hrRiseFinding(hr, base?.hr ?? null, rules.hrRise),
+      rules.hrRise.persistSeconds,
+      { hr },
+      'max',
+    );
+    continuous(
+      'hr_low',
+      state.hrLow,
+      belowFinding('HR', 'hr', hr, rules.hrLow),
+      rules.hrLow.persistSeconds,
+      { hr },
+      'min',
+    );
   }
   const spo2 = present(r.spo2);
   if (spo2 !== null) {
@@ -102,7 +121,15 @@ function detectSignalLoss(state: EngineState, r: ValidReading, events: AlertEven
   if (!open && met) {
     const seconds = state.rules.signalLost.zeroSeconds;
     const trigger = { reason: met, hr: 0, spo2: 0, seconds };
-    const opened = openAlert('signal_lost', 'medium', r.recordedAtMs, baselineValues(state), trigger, `HR 0 and SpO2 0 for ${seconds} s (no signal)`, null);
+    const opened = openAlert(
+      'signal_lost',
+      'medium',
+      r.recordedAtMs,
+      baselineValues(state),
+      trigger,
+      `HR 0 and SpO2 0 for ${seconds} s (no signal)`,
+      null,
+    );
     state.alerts.push(opened.open);
     events.push(opened.event);
   }
@@ -117,7 +144,15 @@ export function detectGap(state: EngineState, events: AlertEvent[]): void {
   if (episodeOf(state, 'signal_lost')) return;
   const seconds = state.rules.signalLost.noReadingSeconds;
   const trigger = { reason: 'no_reading', seconds };
-  const opened = openAlert('signal_lost', 'medium', due, baselineValues(state), trigger, `No reading for ${seconds} s`, null);
+  const opened = openAlert(
+    'signal_lost',
+    'medium',
+    due,
+    baselineValues(state),
+    trigger,
+    `No reading for ${seconds} s`,
+    null,
+  );
   state.alerts.push(opened.open);
   events.push(opened.event);
 }

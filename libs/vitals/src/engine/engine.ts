@@ -151,7 +151,10 @@ export class DetectionEngine {
  * every event the inputs cause; the service keeps the ones it has not stored yet (ids and times are
  * identical to the first run).
  */
-export function replaySession(rules: ProtocolRules, inputs: Iterable<EngineInput>): { engine: DetectionEngine; events: AlertEvent[] } {
+export function replaySession(
+  rules: ProtocolRules,
+  inputs: Iterable<EngineInput>,
+): { engine: DetectionEngine; events: AlertEvent[] } {
   const engine = DetectionEngine.create(rules);
   const events: AlertEvent[] = [];
   for (const input of inputs) events.push(...engine.apply(input));

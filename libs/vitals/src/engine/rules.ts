@@ -4,7 +4,7 @@ import type { AlertValues, BaselineValues } from './types.js';
 
 /**
  * The alert rules of CLINICAL.md, one sample at a time: how far outside its limits one sample is.
- * Persistence and confirmation are the trackers' business (continuous.ts, bp-rise.ts).
+ * Persistence and confirmation are the trackers' business (trackers.ts, signal.ts).
  *
  * 0 means "no signal" on every measurement, so a 0 never reaches these functions as a value.
  */
@@ -27,7 +27,8 @@ export interface Finding {
 }
 
 /** The reason to name for a tier. With limits that do not nest, a high sample may miss the medium rule. */
-export const hitFor = (f: Finding, level: Level): Hit => (level === 2 ? f.high : (f.medium ?? f.high)) ?? { values: {}, text: '' };
+export const hitFor = (f: Finding, level: Level): Hit =>
+  (level === 2 ? f.high : (f.medium ?? f.high)) ?? { values: {}, text: '' };
 
 const finding = (medium: Hit | null, high: Hit | null): Finding => ({
   level: high ? 2 : medium ? 1 : 0,
@@ -66,7 +67,8 @@ export function bpFinding(
     for (const m of measures) {
       if (m.value === null || m.base === null) continue;
       const limit = pctLimit(m.base, pct);
-      if (m.value > limit) return { values: { sbp, dbp, measure: m.name, limit }, text: relText(m.label, m.value, limit, m.base, pct) };
+      if (m.value > limit)
+        return { values: { sbp, dbp, measure: m.name, limit }, text: relText(m.label, m.value, limit, m.base, pct) };
     }
     return null;
   };
@@ -106,7 +108,12 @@ export function hrRiseFinding(hr: number, baselineHr: number | null, rules: Prot
 }
 
 /** A "below a line" rule (spo2_low, hr_low): high below `high`, medium below `medium`. */
-export function belowFinding(label: string, key: string, value: number, limits: { medium: number; high: number }): Finding {
+export function belowFinding(
+  label: string,
+  key: string,
+  value: number,
+  limits: { medium: number; high: number },
+): Finding {
   const hit = (limit: number): Hit | null =>
     value < limit ? { values: { [key]: value, limit }, text: `${label} ${fmt(value)} < ${limit}` } : null;
   return finding(hit(limits.medium), hit(limits.high));

@@ -12,7 +12,18 @@ export const at = (seconds: number) => T0 + seconds * 1000;
 
 let seq = 0;
 export function reading(seconds: number, values: Partial<Omit<ValidReading, 'seq' | 'recordedAtMs'>>): ValidReading {
-  return { seq: seq++, recordedAtMs: at(seconds), hr: null, sbp: null, dbp: null, map: null, spo2: null, rr: null, temp: null, ...values };
+  return {
+    seq: seq++,
+    recordedAtMs: at(seconds),
+    hr: null,
+    sbp: null,
+    dbp: null,
+    map: null,
+    spo2: null,
+    rr: null,
+    temp: null,
+    ...values,
+  };
 }
 
 export interface TestBaseline {

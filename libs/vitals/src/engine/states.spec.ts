@@ -29,7 +29,11 @@ describe('latching and acknowledgement', () => {
     expect(engine.openAlerts().map((a) => a.id)).toEqual([id]);
     const resolved = engine.acknowledge(id, 'nurse-1', at(50), 'probe re-seated');
     expect(brief(resolved)).toEqual(['resolved spo2_low high resolved @50']);
-    expect(resolved[0]!.alert).toMatchObject({ acknowledgedBy: 'nurse-1', acknowledgedNote: 'probe re-seated', resolvedAtMs: at(50) });
+    expect(resolved[0]!.alert).toMatchObject({
+      acknowledgedBy: 'nurse-1',
+      acknowledgedNote: 'probe re-seated',
+      resolvedAtMs: at(50),
+    });
     expect(engine.openAlerts()).toEqual([]);
   });
 
@@ -65,7 +69,9 @@ describe('latching and acknowledgement', () => {
     const upgraded = feed(engine, 17, 32, low);
     expect(brief(upgraded)).toEqual(['peak spo2_low medium acknowledged @17', 'upgraded spo2_low high active @32']);
     expect(upgraded[1]!.alert).toMatchObject({ acknowledgedAtMs: null, acknowledgedBy: null, highSinceMs: at(32) });
-    expect(brief(feed(engine, 33, 153, low).filter((e) => e.type === 'escalated'))).toEqual(['escalated spo2_low high active @152']);
+    expect(brief(feed(engine, 33, 153, low).filter((e) => e.type === 'escalated'))).toEqual([
+      'escalated spo2_low high active @152',
+    ]);
   });
 });
 
@@ -102,7 +108,10 @@ describe('reminders: an acknowledged alert still present reminds every 3 minutes
     expect(spo2(engine.tick(at(200)))).toEqual([]);
     expect(brief(engine.tick(at(200) + 1))).toEqual(['reminded spo2_low high acknowledged @200']);
     const two = spo2(engine.tick(at(561)));
-    expect(brief(two)).toEqual(['reminded spo2_low high acknowledged @380', 'reminded spo2_low high acknowledged @560']);
+    expect(brief(two)).toEqual([
+      'reminded spo2_low high acknowledged @380',
+      'reminded spo2_low high acknowledged @560',
+    ]);
     expect(two[1]!.alert).toMatchObject({ reminders: 3, remindedAtMs: at(560) });
     feed(engine, 561, 600, ok);
     expect(spo2(engine.tick(at(5000)))).toEqual([]);
