@@ -1,4 +1,4 @@
-import { MEASUREMENTS, type AckError, type Measurement } from '#contracts';
+import { MEASUREMENTS, type AckError } from '#contracts';
 import { MAX_CLOCK_AHEAD_MS, MEASUREMENT_RANGES } from './ranges.js';
 
 /** A reading that passed validation: every measurement present, `null` when not measured. */
@@ -56,14 +56,21 @@ export function checkReading(input: unknown, nowMs: number): ReadingCheck {
   const recordedAtMs = Date.parse(recordedAt);
   if (!Number.isFinite(recordedAtMs)) return fail(seq, 'recordedAt', 'recordedAt is not a valid date-time');
 
-  const values = {} as Record<Measurement, number | null>;
+  const values: ValidReading = {
+    seq,
+    recordedAtMs,
+    hr: null,
+    sbp: null,
+    dbp: null,
+    map: null,
+    spo2: null,
+    rr: null,
+    temp: null,
+  };
   let measured = 0;
   for (const name of MEASUREMENTS) {
     const value = input[name];
-    if (value === undefined || value === null) {
-      values[name] = null;
-      continue;
-    }
+    if (value === undefined || value === null) continue;
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       return fail(seq, name, `${name} must be a finite number or null`);
     }
@@ -84,7 +91,7 @@ export function checkReading(input: unknown, nowMs: number): ReadingCheck {
       error: { code: 'clock_skew', message: 'recordedAt is more than 5 minutes ahead of the server clock' },
     };
   }
-  return { ok: true, reading: { seq, recordedAtMs, ...values } };
+  return { ok: true, reading: values };
 }
 
 /** True when two readings carry the same content (used to tell a resend from a `seq_conflict`). */

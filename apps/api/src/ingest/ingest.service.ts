@@ -44,7 +44,7 @@ export class IngestService {
       return refuse(reading.seq, 'rate_limited', 'Too many readings from this device; slow down and resend');
     }
     try {
-      const binding = await this.bindings.of(deviceId);
+      const binding = this.bindings.known(deviceId) ?? (await this.bindings.of(deviceId));
       if (!binding) return refuse(reading.seq, 'no_active_session', 'No open session is bound to this device');
       const outcome = await this.writer.write(deviceId, binding, reading);
       if (outcome === 'conflict') {

@@ -50,7 +50,7 @@ export class ReadingWriter implements OnApplicationShutdown {
     const commit = (batch: Pending[]) =>
       this.commit(batch).catch((error: unknown) => {
         logger.warn({ err: error, readings: batch.length }, 'readings not stored: the database is unavailable');
-        throw error;
+        throw new StorageUnavailableError(error instanceof Error ? error.message : 'storage unavailable');
       });
     this.batcher = new Batcher(commit, {
       delayMs: config.ingestFlushMs,
@@ -60,12 +60,8 @@ export class ReadingWriter implements OnApplicationShutdown {
   }
 
   /** Resolves after the reading's batch has committed; rejects with StorageUnavailableError if it could not. */
-  async write(deviceId: string, binding: Binding, reading: ValidReading): Promise<WriteOutcome> {
-    try {
-      return await this.batcher.add({ deviceId, binding, reading });
-    } catch (error) {
-      throw new StorageUnavailableError(error instanceof Error ? error.message : 'storage unavailable');
-    }
+  write(deviceId: string, binding: Binding, reading: ValidReading): Promise<WriteOutcome> {
+    return this.batcher.add({ deviceId, binding, reading });
   }
 
   /** Resolves once everything queued so far has been committed (or refused). */

@@ -34,6 +34,11 @@ export class SessionBindings implements OnModuleInit {
     });
   }
 
+  /** What is already known without asking the database: the binding, `null` (none), or `undefined` (not known yet). */
+  known(deviceId: string): Binding | null | undefined {
+    return this.byDevice.get(deviceId);
+  }
+
   /** The open session bound to the device, or `null`. Throws when the database is needed and down. */
   async of(deviceId: string): Promise<Binding | null> {
     const known = this.byDevice.get(deviceId);
