@@ -41,7 +41,8 @@ try {
   const { tokens } = await provisionChairs(app.url, DEVICES);
   for (let round = 1; round <= ROUNDS; round++) {
     const baseline = await bare();
-    const service = await runLoad(app.url, tokens, load);
+    // Each round continues every device's seq where the last one left off, as a monitor does.
+    const service = await runLoad(app.url, tokens, { ...load, seqStart: round * 10_000_000 });
     rounds.push({ baseline, service });
     const ratio = service.perSecond / baseline.perSecond;
     console.log(

@@ -41,7 +41,7 @@ async function connectAll(url: string, tokens: string[]): Promise<Socket[]> {
 export async function runLoad(
   url: string,
   tokens: string[],
-  options: { inFlight: number; warmupS: number; durationS: number },
+  options: { inFlight: number; warmupS: number; durationS: number; seqStart?: number },
 ): Promise<LoadResult> {
   const sockets = await connectAll(url, tokens);
   const base = Date.now() - 3600_000;
@@ -52,14 +52,15 @@ export async function runLoad(
   const latencies: number[] = [];
 
   sockets.forEach((socket) => {
-    let seq = 0;
+    let n = 0;
     let outstanding = 0;
     const pump = () => {
       while (running && outstanding < options.inFlight) {
         outstanding++;
-        seq++;
+        n++;
+        const seq = (options.seqStart ?? 0) + n;
         const sentAt = performance.now();
-        const reading = { seq, recordedAt: new Date(base + seq * 20).toISOString(), hr: 70 + (seq % 10), spo2: 97 };
+        const reading = { seq, recordedAt: new Date(base + n * 20).toISOString(), hr: 70 + (n % 10), spo2: 97 };
         socket.emit('reading', reading, (ack: { ok: boolean; error?: { code: string } }) => {
           outstanding--;
           if (measuring) {
