@@ -4,6 +4,9 @@ export type Measurement = (typeof MEASUREMENTS)[number];
 
 export type Measurements = { [K in Measurement]?: number | null };
 
+/** Every measurement present, `null` when not measured. */
+export type MeasuredValues = { [K in Measurement]: number | null };
+
 /** A reading as a device sends it. */
 export interface Reading extends Measurements {
   seq: number;
@@ -32,17 +35,10 @@ export type ReadingAck =
 export type BatchAck = { ok: true; results: ReadingAck[] } | { ok: false; error: AckError };
 
 /** A stored reading as the ward and REST see it: every measurement present, `null` when not measured. */
-export interface VitalsEvent {
+export interface VitalsEvent extends MeasuredValues {
   sessionId: string;
   seq: number;
   recordedAt: string;
-  hr: number | null;
-  sbp: number | null;
-  dbp: number | null;
-  map: number | null;
-  spo2: number | null;
-  rr: number | null;
-  temp: number | null;
 }
 
 export const MAX_BATCH_READINGS = 500;

@@ -1,14 +1,9 @@
+import type { MeasuredValues } from '#contracts';
 import type { ValidReading } from './reading.js';
 
 /** One row of a vital-sign series file: `t_seconds,hr,sbp,dbp,map,spo2,rr` (blank = no value). */
-export interface CsvSample {
+export interface CsvSample extends Omit<MeasuredValues, 'temp'> {
   tSeconds: number;
-  hr: number | null;
-  sbp: number | null;
-  dbp: number | null;
-  map: number | null;
-  spo2: number | null;
-  rr: number | null;
 }
 
 export const VITALS_CSV_COLUMNS = ['t_seconds', 'hr', 'sbp', 'dbp', 'map', 'spo2', 'rr'] as const;

@@ -1,17 +1,10 @@
-import { MEASUREMENTS, type AckError } from '#contracts';
+import { MEASUREMENTS, type AckError, type MeasuredValues } from '#contracts';
 import { MAX_CLOCK_AHEAD_MS, MEASUREMENT_RANGES } from './ranges.js';
 
 /** A reading that passed validation: every measurement present, `null` when not measured. */
-export interface ValidReading {
+export interface ValidReading extends MeasuredValues {
   seq: number;
   recordedAtMs: number;
-  hr: number | null;
-  sbp: number | null;
-  dbp: number | null;
-  map: number | null;
-  spo2: number | null;
-  rr: number | null;
-  temp: number | null;
 }
 
 export type ReadingCheck = { ok: true; reading: ValidReading } | { ok: false; seq: number | null; error: AckError };

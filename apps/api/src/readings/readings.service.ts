@@ -1,20 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { VitalsEvent } from '#contracts';
+import type { MeasuredValues, VitalsEvent } from '#contracts';
 import { downsample } from '#vitals';
 import { DataSource } from 'typeorm';
 
-interface ReadingRecord {
+interface ReadingRecord extends MeasuredValues {
   session_id: string;
   seq: string;
   recorded_at: Date;
-  hr: number | null;
-  sbp: number | null;
-  dbp: number | null;
-  map: number | null;
-  spo2: number | null;
-  rr: number | null;
-  temp: number | null;
 }
 
 export function toVitals(row: ReadingRecord): VitalsEvent {

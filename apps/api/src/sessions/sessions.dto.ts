@@ -88,17 +88,8 @@ export class AbortDto {
   reason: string;
 }
 
-export class ListSessionsQuery {
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
-  siteId?: string;
-
-  @ApiPropertyOptional({ enum: PHASES })
-  @IsOptional()
-  @IsIn(PHASES)
-  phase?: Phase;
-
+/** `from` and `to` of a time-range query (ISO 8601). */
+export class TimeRangeQuery {
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
   @IsDateString({ strict: true })
@@ -110,17 +101,19 @@ export class ListSessionsQuery {
   to?: string;
 }
 
-export class ReadingsQuery {
-  @ApiPropertyOptional({ format: 'date-time' })
+export class ListSessionsQuery extends TimeRangeQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
-  @IsDateString({ strict: true })
-  from?: string;
+  @IsUUID()
+  siteId?: string;
 
-  @ApiPropertyOptional({ format: 'date-time' })
+  @ApiPropertyOptional({ enum: PHASES })
   @IsOptional()
-  @IsDateString({ strict: true })
-  to?: string;
+  @IsIn(PHASES)
+  phase?: Phase;
+}
 
+export class ReadingsQuery extends TimeRangeQuery {
   @ApiPropertyOptional({ default: 1000, minimum: 10, maximum: 20000 })
   @IsOptional()
   @Type(() => Number)

@@ -55,54 +55,10 @@ const IV_KETAMINE_RULES = {
   },
 };
 
+// Esketamine's label and REMS require at least 2 hours of observation from dosing.
 const INTRANASAL_ESKETAMINE_RULES = {
-  baseline: {
-    minCuffReadings: 2,
-    minContinuousSeconds: 60,
-    predoseMaxSbp: 140,
-    predoseMaxDbp: 90,
-  },
-  bpRise: {
-    mediumPct: 20,
-    highPct: 40,
-    highSbp: 180,
-    highDbp: 110,
-    confirmReadings: 2,
-  },
-  hrRise: {
-    mediumPct: 20,
-    mediumMin: 100,
-    highPct: 40,
-    highMin: 130,
-    persistSeconds: 15,
-  },
-  spo2Low: {
-    medium: 92,
-    high: 90,
-    persistSeconds: 15,
-  },
-  hrLow: {
-    medium: 50,
-    high: 40,
-    persistSeconds: 15,
-  },
-  signalLost: {
-    noReadingSeconds: 60,
-    zeroSeconds: 15,
-  },
-  episode: {
-    clearSeconds: 30,
-  },
-  escalation: {
-    highUnacknowledgedSeconds: 120,
-    reminderSeconds: 180,
-  },
-  recovery: {
-    minObservationMinutes: 120,
-    observeFrom: 'dosing',
-    vitalsBandPct: 20,
-    minSpo2: 92,
-  },
+  ...IV_KETAMINE_RULES,
+  recovery: { ...IV_KETAMINE_RULES.recovery, minObservationMinutes: 120, observeFrom: 'dosing' },
 };
 
 export class Initial1763700000000 implements MigrationInterface {
