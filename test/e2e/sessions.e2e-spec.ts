@@ -1,5 +1,14 @@
 import { startApp, type RunningApp } from '../support/app';
-import { buildWorld, connectDevice, connectWard, eventually, reading, sessionBody, type World } from '../support/api';
+import {
+  buildWorld,
+  connectDevice,
+  connectWard,
+  eventually,
+  reading,
+  sessionBody,
+  streamBaseline,
+  type World,
+} from '../support/api';
 import { createTestDatabase } from '../support/database';
 
 describe('sessions and the ward', () => {
@@ -33,6 +42,7 @@ describe('sessions and the ward', () => {
     const id = created.body.id as string;
 
     expect((await nurse.post(`/sessions/${id}/infusion-end`)).status).toBe(409);
+    const device = await streamBaseline(app.url, devices[0]!.token);
     const started = await nurse.post(`/sessions/${id}/infusion-start`, {});
     expect(started.status).toBe(200);
     expect(started.body).toMatchObject({ phase: 'infusing', infusionStartedAt: expect.any(String) });
@@ -51,7 +61,8 @@ describe('sessions and the ward', () => {
     expect((await nurse.post(`/sessions/${id}/abort`, { reason: 'again' })).status).toBe(409);
 
     const fetched = await nurse.get(`/sessions/${id}`);
-    expect(fetched.body).toMatchObject({ id, phase: 'aborted' });
+    expect(fetched.body).toMatchObject({ id, phase: 'aborted', baseline: { sbp: 122, dbp: 78, hr: 72, spo2: 98 } });
+    device.close();
   });
 
   it('allows one open session per device', async () => {
@@ -110,9 +121,8 @@ describe('sessions and the ward', () => {
       '/sessions',
       sessionBody(siteId, devices[2]!.id, world.protocolId, { chair: 'Chair 9' }),
     );
-    const device = await connectDevice(app.url, devices[2]!.token);
-    await device.resume;
-    expect(await device.send(reading(1, { hr: 77, sbp: 131, dbp: 82 }))).toMatchObject({ ok: true });
+    const device = await streamBaseline(app.url, devices[2]!.token);
+    expect(await device.send(reading(100, { hr: 77, sbp: 131, dbp: 82 }))).toMatchObject({ ok: true });
 
     const ward = await connectWard(world.a.clinician);
     const { sessions } = await ward.snapshot;
@@ -120,7 +130,7 @@ describe('sessions and the ward', () => {
     expect(tile).toMatchObject({
       chair: 'Chair 9',
       phase: 'baseline',
-      latestVitals: { seq: 1, hr: 77, sbp: 131 },
+      latestVitals: { seq: 100, hr: 77, sbp: 131 },
       openAlerts: [],
     });
     expect(sessions.every((s) => s.siteId === siteId)).toBe(true);
@@ -134,7 +144,7 @@ describe('sessions and the ward', () => {
       id: session.id,
       latestVitals: { hr: 77 },
     });
-    expect(await device.send(reading(2, { hr: 90 }))).toMatchObject({ ok: true });
+    expect(await device.send(reading(101, { hr: 90 }))).toMatchObject({ ok: true });
     await eventually(() => expect(ward.vitals.map((v) => v.hr)).toContain(90));
     await new Promise((r) => setTimeout(r, 200));
     expect(other.sessions).toHaveLength(0);

@@ -19,6 +19,11 @@ export class Api {
     return new Api(this.baseUrl, token);
   }
 
+  /** The same identity against another address (the service restarted on a new port). */
+  withBase(baseUrl: string): Api {
+    return new Api(baseUrl, this.token);
+  }
+
   async request<T = any>(method: string, path: string, body?: unknown): Promise<Response<T>> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
@@ -199,4 +204,21 @@ export async function eventually(check: () => void | Promise<void>, timeoutMs = 
       await new Promise((r) => setTimeout(r, 25));
     }
   }
+}
+
+/** Readings that make a baseline: HR and SpO2 each second for 61 s, and two cuff readings. */
+export function baselineReadings(firstSeq = 1, values: { hr?: number; sbp?: number; dbp?: number } = {}): Reading[] {
+  const { hr = 72, sbp = 122, dbp = 78 } = values;
+  return Array.from({ length: 61 }, (_, i) =>
+    reading(firstSeq + i, { hr, spo2: 98, ...(i === 0 || i === 30 ? { sbp, dbp } : {}) }),
+  );
+}
+
+/** Connects the device, streams a baseline, and leaves the socket open. */
+export async function streamBaseline(baseUrl: string, token: string, values?: Parameters<typeof baselineReadings>[1]) {
+  const device = await connectDevice(baseUrl, token);
+  await device.resume;
+  const ack = await device.sendBatch(baselineReadings(1, values));
+  if (!ack.ok || !ack.results.every((r) => r.ok)) throw new Error(`baseline not stored: ${JSON.stringify(ack)}`);
+  return device;
 }

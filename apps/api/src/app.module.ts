@@ -2,6 +2,10 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AlertStore } from './alerts/alert-store.js';
+import { AlertsController } from './alerts/alerts.controller.js';
+import { AlertsService } from './alerts/alerts.service.js';
+import { EngineRebuilder } from './alerts/live-engines.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
@@ -52,6 +56,7 @@ export class AppModule {
         DevicesController,
         ProtocolsController,
         SessionsController,
+        AlertsController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -65,6 +70,9 @@ export class AppModule {
         DevicesService,
         SessionsService,
         ReadingsService,
+        AlertStore,
+        EngineRebuilder,
+        AlertsService,
         SessionBindings,
         ReadingWriter,
         IngestService,

@@ -1,3 +1,6 @@
+import { AlertRow } from '../alerts/alert.entity.js';
+import { AlertTransition } from '../alerts/alert-transition.entity.js';
+import { EngineStateRow } from '../alerts/engine-state.entity.js';
 import { Device } from '../devices/device.entity.js';
 import { Protocol } from '../protocols/protocol.entity.js';
 import { ReadingRow } from '../readings/reading.entity.js';
@@ -5,4 +8,4 @@ import { Session } from '../sessions/session.entity.js';
 import { Site } from '../sites/site.entity.js';
 import { User } from '../users/user.entity.js';
 
-export const ENTITIES = [Site, User, Device, Protocol, Session, ReadingRow];
+export const ENTITIES = [Site, User, Device, Protocol, Session, ReadingRow, AlertRow, AlertTransition, EngineStateRow];

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
+import type { Alert } from '#contracts';
 import type { ValidReading } from '#vitals';
 import type { Session } from '../sessions/session.entity.js';
 
@@ -14,6 +15,8 @@ export interface DomainEventMap {
   'session.changed': { session: Session; previousDeviceId: string | null };
   /** Readings just committed, for one site. Listeners build what they need from them. */
   'readings.stored': { siteId: string; readings: StoredReading[] };
+  /** An alert was raised or changed (stored first). */
+  'alert.changed': { siteId: string; alert: Alert };
 }
 
 @Injectable()

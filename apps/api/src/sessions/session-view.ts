@@ -24,6 +24,7 @@ export function toSessionView(session: Session) {
     endedAt: iso(session.endedAt),
     abortReason: session.abortReason,
     infusionOverrideReason: session.infusionOverrideReason,
+    baseline: session.baseline,
     updatedAt: session.updatedAt.toISOString(),
   };
 }

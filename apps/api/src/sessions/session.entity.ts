@@ -1,4 +1,5 @@
 import type { Phase } from '#contracts';
+import type { Baseline } from '#vitals';
 import {
   Column,
   CreateDateColumn,
@@ -85,6 +86,10 @@ export class Session {
 
   @Column({ type: 'text', nullable: true })
   infusionOverrideReason: string | null;
+
+  /** The baseline as it stood when the infusion started (medians of the baseline phase). */
+  @Column({ type: 'jsonb', nullable: true })
+  baseline: Baseline | null;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -39,8 +39,7 @@ export class SessionsController {
     @Body() dto: InfusionStartDto,
     @CurrentUser() user: AuthUser,
   ): Promise<SessionView> {
-    const changes = dto.overrideReason ? { infusionOverrideReason: dto.overrideReason } : {};
-    return toSessionView(await this.sessions.transition(id, user, 'infusion-start', changes));
+    return toSessionView(await this.sessions.startInfusion(id, user, dto.overrideReason));
   }
 
   @Post(':id/infusion-end')

@@ -10,6 +10,8 @@ import {
   Repository,
   type FindOptionsWhere,
 } from 'typeorm';
+import { predoseGate } from '#vitals';
+import { AlertsService } from '../alerts/alerts.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { DomainError } from '../common/domain-error.js';
 import { DevicesService } from '../devices/devices.service.js';
@@ -42,6 +44,7 @@ export class SessionsService {
     @InjectRepository(Protocol) private readonly protocols: Repository<Protocol>,
     private readonly devices: DevicesService,
     private readonly events: DomainEvents,
+    private readonly alerts: AlertsService,
   ) {}
 
   async create(dto: CreateSessionDto, user: AuthUser): Promise<Session> {
@@ -99,6 +102,34 @@ export class SessionsService {
   openSessionsOfSites(siteIds: string[]): Promise<Session[]> {
     if (siteIds.length === 0) return Promise.resolve([]);
     return this.sessions.find({ where: { siteId: In(siteIds), phase: In([...OPEN_PHASES]) }, order: { chair: 'ASC' } });
+  }
+
+  /**
+   * Starts the infusion once the pre-dose gates pass: a baseline exists and it is not above the
+   * protocol's pre-dose BP limits. A clinician may start despite them with a reason, which is kept.
+   */
+  async startInfusion(id: string, user: AuthUser, overrideReason: string | undefined): Promise<Session> {
+    const session = await this.get(id, user);
+    if (session.phase !== 'baseline') {
+      throw new DomainError('wrong_phase', `Cannot start the infusion of a session in phase ${session.phase}`, {
+        phase: session.phase,
+      });
+    }
+    const protocol = await this.protocols.findOneByOrFail({ id: session.protocolId });
+    const baseline = await this.alerts.baselineOf(id);
+    const blockers = predoseGate(baseline, protocol.rules);
+    const changes: Partial<Session> = { baseline };
+    if (blockers.length > 0) {
+      const details = { blockers: blockers.map((b) => b.code), messages: blockers.map((b) => b.message) };
+      if (!overrideReason) {
+        throw new DomainError('gate_not_met', `The infusion cannot start: ${details.messages.join('; ')}`, details);
+      }
+      if (user.role !== 'clinician') {
+        throw new DomainError('forbidden', 'Only a clinician may start an infusion despite a pre-dose gate', details);
+      }
+      changes.infusionOverrideReason = overrideReason;
+    }
+    return this.transition(id, user, 'infusion-start', changes);
   }
 
   /** Moves a session to its next phase atomically; 409 when it is not in a phase the action starts from. */

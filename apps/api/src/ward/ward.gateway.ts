@@ -43,6 +43,7 @@ export class WardGateway implements OnGatewayInit, OnGatewayConnection, OnModule
         const room = namespace.to(siteRoom(siteId));
         for (const stored of readings) room.emit('vitals', vitalsEvent(stored));
       }),
+      this.events.on('alert.changed', ({ siteId, alert }) => namespace.to(siteRoom(siteId)).emit('alert', alert)),
       this.events.on('session.changed', ({ session }) => {
         void this.ward.summaryOf(session).then(
           (summary) => namespace.to(siteRoom(session.siteId)).emit('session', summary),

@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { SessionSummary, VitalsEvent } from '#contracts';
+import { AlertsService } from '../alerts/alerts.service.js';
 import { DomainEvents, type StoredReading } from '../events/domain-events.js';
 import { vitalsEvent } from '../readings/vitals-event.js';
 import { ReadingsService } from '../readings/readings.service.js';
@@ -20,6 +21,7 @@ export class WardService implements OnModuleInit {
     private readonly sessions: SessionsService,
     private readonly readings: ReadingsService,
     private readonly events: DomainEvents,
+    private readonly alerts: AlertsService,
   ) {}
 
   onModuleInit(): void {
@@ -40,7 +42,8 @@ export class WardService implements OnModuleInit {
     for (const [sessionId, vitals] of await this.readings.latest(missing)) {
       if (!this.latest.has(sessionId)) this.latest.set(sessionId, vitals);
     }
-    return open.map((session) => toSessionSummary(session, this.latestOf(session.id), []));
+    const alerts = await this.alerts.openAlertsOf(open.map((s) => s.id));
+    return open.map((session) => toSessionSummary(session, this.latestOf(session.id), alerts.get(session.id) ?? []));
   }
 
   async summaryOf(session: Session): Promise<SessionSummary> {
@@ -48,7 +51,8 @@ export class WardService implements OnModuleInit {
       const found = (await this.readings.latest([session.id])).get(session.id);
       if (found) this.latest.set(session.id, found);
     }
-    return toSessionSummary(session, this.latestOf(session.id), []);
+    const alerts = await this.alerts.openAlertsOf([session.id]);
+    return toSessionSummary(session, this.latestOf(session.id), alerts.get(session.id) ?? []);
   }
 
   private latestOf(sessionId: string): VitalsEvent | null {

@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { AlertEvent, AlertSnapshot, EngineSnapshot } from '#vitals';
+import { DataSource, In, Not, type EntityManager } from 'typeorm';
+import { User } from '../users/user.entity.js';
+import { alertUuid } from './alert-id.js';
+import { AlertRow } from './alert.entity.js';
+import { AlertTransition } from './alert-transition.entity.js';
+import { type AlertView, toAlertView } from './alert-view.js';
+import { EngineStateRow } from './engine-state.entity.js';
+
+const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+
+function toRow(alert: AlertSnapshot, sessionId: string, siteId: string): AlertRow {
+  return Object.assign(new AlertRow(), {
+    id: alertUuid(sessionId, alert.id),
+    sessionId,
+    siteId,
+    engineId: alert.id,
+    kind: alert.kind,
+    severity: alert.severity,
+    state: alert.state,
+    openedAt: new Date(alert.openedAtMs),
+    lastChangedAt: new Date(alert.lastChangedAtMs),
+    baseline: alert.baseline,
+    trigger: alert.trigger,
+    upgradeTrigger: alert.upgradeTrigger,
+    peak: alert.peak,
+    acknowledgedBy: alert.acknowledgedBy,
+    acknowledgedAt: date(alert.acknowledgedAtMs),
+    acknowledgementNote: alert.acknowledgedNote,
+    escalatedAt: date(alert.escalatedAtMs),
+    remindedAt: date(alert.remindedAtMs),
+    reminders: alert.reminders,
+    endedAt: date(alert.endedAtMs),
+    durationMs: alert.durationMs === null ? null : String(alert.durationMs),
+    clearedAt: date(alert.clearedAtMs),
+    resolvedAt: date(alert.resolvedAtMs),
+    message: alert.message,
+  });
+}
+
+/** Alerts, their transitions and the engines' states in the database. Writes are idempotent. */
+@Injectable()
+export class AlertStore {
+  private readonly names = new Map<string, string>();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Stores the events (each alert as it now stands, each transition once) and the engine state, in one transaction. */
+  async save(
+    sessionId: string,
+    siteId: string,
+    events: AlertEvent[],
+    state: EngineSnapshot | null,
+  ): Promise<AlertRow[]> {
+    return this.dataSource.transaction(async (manager) => {
+      const latest = new Map<string, AlertRow>();
+      for (const event of events) latest.set(event.alert.id, toRow(event.alert, sessionId, siteId));
+      if (latest.size > 0) await manager.upsert(AlertRow, [...latest.values()], ['id']);
+      if (events.length > 0) {
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(AlertTransition)
+          .values(
+            events.map((event) => {
+              const byStaff =
+                event.alert.acknowledgedAtMs === event.atMs && ['acknowledged', 'resolved'].includes(event.type);
+              return {
+                alertId: alertUuid(sessionId, event.alert.id),
+                sessionId,
+                type: event.type,
+                at: new Date(event.atMs),
+                state: event.alert.state,
+                severity: event.alert.severity,
+                actorId: byStaff ? event.alert.acknowledgedBy : null,
+                note: byStaff ? event.alert.acknowledgedNote : null,
+                message: event.alert.message,
+              };
+            }),
+          )
+          .orIgnore()
+          .execute();
+      }
+      if (state) await this.saveState(manager, sessionId, state);
+      return events.map((event) => latest.get(event.alert.id)!);
+    });
+  }
+
+  async saveState(manager: EntityManager, sessionId: string, state: EngineSnapshot): Promise<void> {
+    await manager.upsert(EngineStateRow, { sessionId, state }, ['sessionId']);
+  }
+
+  async loadState(sessionId: string): Promise<EngineSnapshot | null> {
+    const row = await this.dataSource.getRepository(EngineStateRow).findOneBy({ sessionId });
+    return row?.state ?? null;
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  findById(id: string): Promise<AlertRow | null> {
+    return this.dataSource.getRepository(AlertRow).findOneBy({ id });
+  }
+
+  forSession(sessionId: string): Promise<AlertRow[]> {
+    return this.dataSource.getRepository(AlertRow).find({ where: { sessionId }, order: { openedAt: 'ASC' } });
+  }
+
+  /** Alerts not yet resolved of these sessions. */
+  openFor(sessionIds: string[]): Promise<AlertRow[]> {
+    if (sessionIds.length === 0) return Promise.resolve([]);
+    return this.dataSource
+      .getRepository(AlertRow)
+      .find({ where: { sessionId: In(sessionIds), state: Not('resolved') }, order: { openedAt: 'ASC' } });
+  }
+
+  /** The contract view of alerts, with the names of those who acknowledged them. */
+  async view(rows: AlertRow[]): Promise<AlertView[]> {
+    const missing = [
+      ...new Set(rows.map((r) => r.acknowledgedBy).filter((id): id is string => !!id && !this.names.has(id))),
+    ];
+    if (missing.length > 0) {
+      const users = await this.dataSource
+        .getRepository(User)
+        .find({ where: { id: In(missing) }, select: { id: true, displayName: true } });
+      for (const user of users) this.names.set(user.id, user.displayName);
+    }
+    return rows.map((row) => toAlertView(row, this.names));
+  }
+}

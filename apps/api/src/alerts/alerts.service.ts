@@ -1,0 +1,197 @@
+import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { OPEN_PHASES } from '#contracts';
+import { predoseGate, type AlertEvent, type Baseline, type PredoseBlocker, type ProtocolRules } from '#vitals';
+import { In, Repository } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user.js';
+import { DomainError } from '../common/domain-error.js';
+import { logger } from '../common/logger.js';
+import { DomainEvents, type StoredReading } from '../events/domain-events.js';
+import { Session } from '../sessions/session.entity.js';
+import { AlertStore } from './alert-store.js';
+import type { AlertView } from './alert-view.js';
+import { EngineRebuilder, type LiveEngine } from './live-engines.js';
+
+/** Ticks lag the wall clock a little, so a reading still in transit is not taken for a lost signal. */
+const TICK_GRACE_MS = 5_000;
+const TICK_EVERY_MS = 1_000;
+/** An engine's state is saved at least this often while it changes without raising anything. */
+const SAVE_EVERY_MS = 15_000;
+
+/**
+ * Runs one detection engine per open session: feeds it the stored readings, the phase changes, the
+ * acknowledgements and a clock tick every second; stores every alert transition and the engine's
+ * state; and announces each transition to the session's site. Each session's work runs in order.
+ */
+@Injectable()
+export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly live = new Map<string, LiveEngine>();
+  private readonly loading = new Map<string, Promise<LiveEngine>>();
+  private ticker: NodeJS.Timeout | null = null;
+
+  constructor(
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    private readonly store: AlertStore,
+    private readonly rebuilder: EngineRebuilder,
+    private readonly events: DomainEvents,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.on('readings.stored', ({ readings }) => this.onReadings(readings));
+    this.events.on('session.changed', ({ session }) => {
+      void this.work(session.id, (live) => this.changePhase(live, session)).catch(() => undefined);
+    });
+  }
+
+  /** After a restart, every open session's engine is rebuilt before the service takes readings. */
+  async onApplicationBootstrap(): Promise<void> {
+    const open = await this.sessions.find({ where: { phase: In([...OPEN_PHASES]) } });
+    for (const session of open) await this.engineOf(session.id);
+    this.ticker = setInterval(() => this.tickAll(), TICK_EVERY_MS);
+    this.ticker.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    await Promise.all(
+      [...this.live.values()].map((live) => this.work(live.sessionId, (l) => this.saveState(l)).catch(() => undefined)),
+    );
+  }
+
+  /** The baseline so far (live during `baseline`), after every reading stored until now. */
+  async baselineOf(sessionId: string): Promise<Baseline> {
+    return this.work(sessionId, (live) => Promise.resolve(live.engine.baseline));
+  }
+
+  predoseBlockers(baseline: Baseline, rules: ProtocolRules): PredoseBlocker[] {
+    return predoseGate(baseline, rules);
+  }
+
+  async listForSession(sessionId: string): Promise<AlertView[]> {
+    return this.store.view(await this.store.forSession(sessionId));
+  }
+
+  async openAlertsOf(sessionIds: string[]): Promise<Map<string, AlertView[]>> {
+    const views = await this.store.view(await this.store.openFor(sessionIds));
+    const bySession = new Map<string, AlertView[]>();
+    for (const view of views) bySession.set(view.sessionId, [...(bySession.get(view.sessionId) ?? []), view]);
+    return bySession;
+  }
+
+  async acknowledge(alertId: string, user: AuthUser, note: string | null): Promise<AlertView> {
+    const row = await this.store.findById(alertId);
+    if (!row || !user.siteIds.includes(row.siteId)) throw DomainError.notFound('alert');
+    if (row.state === 'resolved') throw new DomainError('conflict', 'This alert is already resolved');
+    if (row.state === 'acknowledged') throw new DomainError('conflict', 'This alert is already acknowledged');
+    const saved = await this.work(row.sessionId, async (live) => {
+      const events = live.engine.acknowledge(row.engineId, user.id, Date.now(), note);
+      // Acknowledging a latched (`cleared`) alert resolves it: that transition is `resolved`.
+      const taken = events.some((e) => e.alert.id === row.engineId && e.alert.acknowledgedAtMs === e.atMs);
+      if (!taken) return null;
+      return this.record(live, events);
+    });
+    if (!saved) throw new DomainError('conflict', 'This alert cannot be acknowledged in its current state');
+    const [view] = await this.store.view([(await this.store.findById(alertId))!]);
+    return view!;
+  }
+
+  private onReadings(readings: StoredReading[]): void {
+    const bySession = new Map<string, StoredReading[]>();
+    for (const stored of readings) {
+      const list = bySession.get(stored.sessionId);
+      if (list) list.push(stored);
+      else bySession.set(stored.sessionId, [stored]);
+    }
+    for (const [sessionId, list] of bySession) {
+      void this.work(sessionId, async (live) => {
+        list.sort((a, b) => a.reading.recordedAtMs - b.reading.recordedAtMs);
+        const events: AlertEvent[] = [];
+        for (const { reading } of list) {
+          if (live.replayed.delete(reading.seq)) continue;
+          events.push(...live.engine.addReading(reading));
+        }
+        live.unsavedSinceMs ??= Date.now();
+        if (events.length > 0) await this.record(live, events);
+      }).catch(() => undefined);
+    }
+  }
+
+  private async changePhase(live: LiveEngine, session: Session): Promise<void> {
+    const at =
+      (session.phase === 'infusing'
+        ? session.infusionStartedAt
+        : session.phase === 'recovery'
+          ? session.infusionEndedAt
+          : session.endedAt) ?? new Date();
+    const events = live.engine.setPhase(session.phase, at.getTime());
+    await this.record(live, events, true);
+    if (!OPEN_PHASES.includes(session.phase)) this.live.delete(session.id);
+  }
+
+  private tickAll(): void {
+    const now = Date.now();
+    for (const live of this.live.values()) {
+      if (!['infusing', 'recovery'].includes(live.engine.phase) && live.unsavedSinceMs === null) continue;
+      void this.work(live.sessionId, async (l) => {
+        const events = l.engine.tick(now - TICK_GRACE_MS);
+        const stale = l.unsavedSinceMs !== null && now - l.unsavedSinceMs > SAVE_EVERY_MS;
+        if (events.length > 0 || stale) await this.record(l, events, true);
+      }).catch(() => undefined);
+    }
+  }
+
+  /** Stores the events and the engine state together, then announces each transition. */
+  private async record(live: LiveEngine, events: AlertEvent[], alwaysSaveState = false): Promise<true> {
+    if (events.length === 0 && !alwaysSaveState) return true;
+    const rows = await this.store.save(live.sessionId, live.siteId, events, live.engine.serialize());
+    live.unsavedSinceMs = null;
+    const views = await this.store.view(rows);
+    for (const alert of views) this.events.emit('alert.changed', { siteId: live.siteId, alert });
+    return true;
+  }
+
+  private saveState(live: LiveEngine): Promise<true> {
+    return live.unsavedSinceMs === null ? Promise.resolve(true) : this.record(live, [], true);
+  }
+
+  /**
+   * Runs `task` on the session's engine after the work queued before it. An engine that is not live
+   * is rebuilt from the database first. If a task fails (the database went away), the engine is
+   * dropped and rebuilt from what was stored on its next use: nothing is lost or raised twice.
+   */
+  private async work<T>(sessionId: string, task: (live: LiveEngine) => Promise<T>): Promise<T> {
+    const live = await this.engineOf(sessionId);
+    const run = live.queue.then(() => task(live));
+    live.queue = run.catch(() => undefined);
+    try {
+      return await run;
+    } catch (error) {
+      if (!(error instanceof DomainError)) {
+        logger.warn({ err: error, sessionId }, 'alert processing failed; the engine will be rebuilt from the database');
+        if (this.live.get(sessionId) === live) this.live.delete(sessionId);
+      }
+      throw error;
+    }
+  }
+
+  private engineOf(sessionId: string): Promise<LiveEngine> {
+    const known = this.live.get(sessionId);
+    if (known) return Promise.resolve(known);
+    let loading = this.loading.get(sessionId);
+    if (!loading) {
+      loading = this.load(sessionId).finally(() => this.loading.delete(sessionId));
+      this.loading.set(sessionId, loading);
+    }
+    return loading;
+  }
+
+  private async load(sessionId: string): Promise<LiveEngine> {
+    const session = await this.sessions.findOneBy({ id: sessionId });
+    if (!session) throw DomainError.notFound('session');
+    const { live, events } = await this.rebuilder.rebuild(session);
+    if (OPEN_PHASES.includes(session.phase)) events.push(...live.engine.tick(Date.now() - TICK_GRACE_MS));
+    await this.record(live, events, true);
+    if (OPEN_PHASES.includes(session.phase)) this.live.set(sessionId, live);
+    return live;
+  }
+}

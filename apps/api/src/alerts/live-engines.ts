@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Phase } from '#contracts';
+import { DetectionEngine, type AlertEvent, type EngineInput, type ValidReading } from '#vitals';
+import { DataSource } from 'typeorm';
+import { Protocol } from '../protocols/protocol.entity.js';
+import type { Session } from '../sessions/session.entity.js';
+import { AlertStore } from './alert-store.js';
+
+/** A session's engine, live in this process, with the queue that keeps its work in order. */
+export interface LiveEngine {
+  sessionId: string;
+  siteId: string;
+  engine: DetectionEngine;
+  queue: Promise<unknown>;
+  /** When the state changed without being saved (null: saved). */
+  unsavedSinceMs: number | null;
+  /** Readings the rebuild already replayed (device seq), skipped if their batch is processed after it. */
+  replayed: Set<number>;
+}
+
+interface ReadingRecord {
+  seq: string;
+  ms: string;
+  hr: number | null;
+  sbp: number | null;
+  dbp: number | null;
+  map: number | null;
+  spo2: number | null;
+  rr: number | null;
+  temp: number | null;
+  recent: boolean;
+}
+
+const PHASE_STEPS: { phase: Phase; at: (s: Session) => Date | null }[] = [
+  { phase: 'infusing', at: (s) => s.infusionStartedAt },
+  { phase: 'recovery', at: (s) => s.infusionEndedAt },
+  { phase: 'discharged', at: (s) => (s.phase === 'discharged' ? s.endedAt : null) },
+  { phase: 'aborted', at: (s) => (s.phase === 'aborted' ? s.endedAt : null) },
+];
+
+/**
+ * Builds a session's engine from the database: the saved state if there is one, then every reading
+ * stored after it and every phase change not yet applied, in time order. The result is what the
+ * engine would be had the process never stopped; the events it returns are stored idempotently.
+ */
+@Injectable()
+export class EngineRebuilder {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly store: AlertStore,
+  ) {}
+
+  async rebuild(session: Session): Promise<{ live: LiveEngine; events: AlertEvent[] }> {
+    const saved = await this.store.loadState(session.id);
+    let engine: DetectionEngine;
+    if (saved) {
+      engine = DetectionEngine.restore(saved);
+    } else {
+      const protocol = await this.dataSource.getRepository(Protocol).findOneByOrFail({ id: session.protocolId });
+      engine = DetectionEngine.create(protocol.rules);
+    }
+    const after = saved?.newestReadingMs ?? null;
+    const rows: ReadingRecord[] = await this.dataSource.query(
+      `SELECT seq, (extract(epoch FROM recorded_at) * 1000)::bigint AS ms, hr, sbp, dbp, map, spo2, rr, temp,
+              received_at > now() - interval '60 seconds' AS recent
+         FROM readings
+        WHERE session_id = $1 AND ($2::bigint IS NULL OR recorded_at > 'epoch'::timestamptz + $2::bigint * interval '1 millisecond')
+        ORDER BY recorded_at, seq`,
+      [session.id, after],
+    );
+    const inputs: EngineInput[] = rows.map((row) => ({ type: 'reading', reading: toReading(row) }));
+    for (const step of PHASE_STEPS) {
+      const at = step.at(session);
+      if (at) inputs.push({ type: 'phase', phase: step.phase, atMs: at.getTime() });
+    }
+    const time = (input: EngineInput) => (input.type === 'reading' ? input.reading.recordedAtMs : input.atMs);
+    // Stable: readings stay in stored order; a phase change goes before readings recorded after it.
+    inputs.sort((a, b) => time(a) - time(b));
+    const events = inputs.flatMap((input) => engine.apply(input));
+    const live: LiveEngine = {
+      sessionId: session.id,
+      siteId: session.siteId,
+      engine,
+      queue: Promise.resolve(),
+      unsavedSinceMs: Date.now(),
+      replayed: new Set(rows.filter((r) => r.recent).map((r) => Number(r.seq))),
+    };
+    return { live, events };
+  }
+}
+
+function toReading(row: ReadingRecord): ValidReading {
+  const { seq, ms, hr, sbp, dbp, map, spo2, rr, temp } = row;
+  return { seq: Number(seq), recordedAtMs: Number(ms), hr, sbp, dbp, map, spo2, rr, temp };
+}

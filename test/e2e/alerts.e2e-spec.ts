@@ -1,0 +1,225 @@
+import type { Alert, Reading } from '../../libs/contracts/src/index';
+import { startApp, type RunningApp } from '../support/app';
+import {
+  buildWorld,
+  connectDevice,
+  connectWard,
+  eventually,
+  sessionBody,
+  type DeviceClient,
+  type World,
+} from '../support/api';
+import { createTestDatabase, query } from '../support/database';
+
+/** Readings stamped with the current time, as a live monitor sends them; `seq` continues per device. */
+class LiveMonitor {
+  private seq = 0;
+  constructor(readonly client: DeviceClient) {}
+
+  static async connect(baseUrl: string, token: string): Promise<LiveMonitor> {
+    const client = await connectDevice(baseUrl, token);
+    const { lastSeq } = await client.resume;
+    const monitor = new LiveMonitor(client);
+    monitor.seq = lastSeq ?? 0;
+    return monitor;
+  }
+
+  /** `count` readings one second apart, ending now. */
+  async stream(count: number, values: (i: number) => Partial<Reading>): Promise<void> {
+    const now = Date.now();
+    const batch = Array.from({ length: count }, (_, i) => ({
+      seq: ++this.seq,
+      recordedAt: new Date(now - (count - 1 - i) * 1000).toISOString(),
+      ...values(i),
+    }));
+    const ack = await this.client.sendBatch(batch);
+    if (!ack.ok || !ack.results.every((r) => r.ok)) throw new Error(`not stored: ${JSON.stringify(ack)}`);
+  }
+
+  cuff(sbp: number, dbp: number): Promise<void> {
+    return this.stream(1, () => ({ sbp, dbp, hr: 72, spo2: 98 }));
+  }
+
+  baseline(sbp = 120, dbp = 80): Promise<void> {
+    return this.stream(61, (i) => ({ hr: 72, spo2: 98, ...(i % 30 === 0 ? { sbp, dbp } : {}) }));
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
+
+describe('alerts over real sockets', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let app: RunningApp;
+  let world: World;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    app = await startApp(db.url);
+    world = await buildWorld(app.url, 0);
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await db?.drop();
+  });
+
+  async function chair(name: string) {
+    const device = await world.admin.ok('/devices', { siteId: world.a.siteId, name });
+    const session = await world.a.nurse.ok(
+      '/sessions',
+      sessionBody(world.a.siteId, device.id, world.protocolId, { chair: name }),
+    );
+    const monitor = await LiveMonitor.connect(app.url, device.token);
+    return { device, session, monitor };
+  }
+
+  const bpAlerts = (alerts: Alert[], sessionId: string) =>
+    alerts.filter((a) => a.sessionId === sessionId && a.kind === 'bp_rise');
+
+  it('refuses to start an infusion without a baseline or above the pre-dose limits, unless a clinician overrides', async () => {
+    const { session, monitor } = await chair('Gate chair');
+    const missing = await world.a.nurse.post(`/sessions/${session.id}/infusion-start`, {});
+    expect(missing.status).toBe(422);
+    expect(missing.body.details.blockers).toEqual(['baseline_missing']);
+
+    await monitor.baseline(150, 95);
+    const high = await world.a.nurse.post(`/sessions/${session.id}/infusion-start`, {});
+    expect(high.status).toBe(422);
+    expect(high.body.details.blockers).toEqual(['predose_bp_high']);
+    expect(high.body.message).toMatch(/150/);
+    const nurseOverride = await world.a.nurse.post(`/sessions/${session.id}/infusion-start`, {
+      overrideReason: 'white-coat, rechecked',
+    });
+    expect(nurseOverride.status).toBe(403);
+    const override = await world.a.clinician.post(`/sessions/${session.id}/infusion-start`, {
+      overrideReason: 'Known white-coat hypertension; manual 138/88',
+    });
+    expect(override.status).toBe(200);
+    expect(override.body).toMatchObject({
+      phase: 'infusing',
+      infusionOverrideReason: 'Known white-coat hypertension; manual 138/88',
+      baseline: { sbp: 150, dbp: 95, hr: 72 },
+    });
+    monitor.close();
+  });
+
+  it('raises a confirmed BP rise live, takes an acknowledgement, and resolves it when values fall back', async () => {
+    const ward = await connectWard(world.a.nurse);
+    const alerts: Alert[] = [];
+    ward.socket.on('alert', (alert: Alert) => alerts.push(alert));
+    const other = await connectWard(world.b.nurse);
+    const leaked: Alert[] = [];
+    other.socket.on('alert', (alert: Alert) => leaked.push(alert));
+
+    const { session, monitor } = await chair('Rise chair');
+    await monitor.baseline(120, 80);
+    await world.a.nurse.ok(`/sessions/${session.id}/infusion-start`, {});
+
+    await monitor.cuff(150, 84); // +25%: one reading is not enough
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bpAlerts(alerts, session.id)).toHaveLength(0);
+    await monitor.cuff(152, 86); // confirmed
+    await eventually(() =>
+      expect(bpAlerts(alerts, session.id).at(-1)).toMatchObject({ state: 'active', severity: 'medium' }),
+    );
+    const raised = bpAlerts(alerts, session.id).at(-1)!;
+    expect(raised.message).toContain('144');
+    expect(raised.baseline).toMatchObject({ sbp: 120, dbp: 80 });
+
+    const ack = await world.a.nurse.post(`/alerts/${raised.id}/acknowledge`, { note: 'anxious, will recheck' });
+    expect(ack.status).toBe(200);
+    expect(ack.body).toMatchObject({
+      id: raised.id,
+      state: 'acknowledged',
+      acknowledgementNote: 'anxious, will recheck',
+    });
+    expect(ack.body.acknowledgedBy.displayName).toContain('nurse');
+    await eventually(() => expect(bpAlerts(alerts, session.id).at(-1)).toMatchObject({ state: 'acknowledged' }));
+    expect((await world.a.nurse.post(`/alerts/${raised.id}/acknowledge`, {})).status).toBe(409);
+    expect((await world.b.nurse.post(`/alerts/${raised.id}/acknowledge`, {})).status).toBe(404);
+
+    await monitor.cuff(126, 80);
+    await eventually(() =>
+      expect(bpAlerts(alerts, session.id).at(-1)).toMatchObject({ id: raised.id, state: 'resolved' }),
+    );
+    const listed = await world.a.nurse.get(`/sessions/${session.id}/alerts`);
+    const stored = listed.body.filter((a: Alert) => a.kind === 'bp_rise');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ id: raised.id, state: 'resolved', durationSeconds: expect.any(Number) });
+    expect(leaked).toHaveLength(0);
+    ward.close();
+    other.close();
+    monitor.close();
+  });
+
+  it('latches a high alert that clears unacknowledged until someone acknowledges it', async () => {
+    const ward = await connectWard(world.a.clinician);
+    const alerts: Alert[] = [];
+    ward.socket.on('alert', (alert: Alert) => alerts.push(alert));
+    const { session, monitor } = await chair('Latch chair');
+    await monitor.baseline(118, 76);
+    await world.a.nurse.ok(`/sessions/${session.id}/infusion-start`, {});
+
+    await monitor.cuff(186, 96);
+    await eventually(() =>
+      expect(bpAlerts(alerts, session.id).at(-1)).toMatchObject({ state: 'active', severity: 'high' }),
+    );
+    await monitor.cuff(124, 78);
+    await eventually(() =>
+      expect(bpAlerts(alerts, session.id).at(-1)).toMatchObject({ state: 'cleared', clearedAt: expect.any(String) }),
+    );
+    const id = bpAlerts(alerts, session.id).at(-1)!.id;
+
+    const fresh = await connectWard(world.a.nurse);
+    const tile = (await fresh.snapshot).sessions.find((s) => s.id === session.id)!;
+    expect(tile.openAlerts.map((a) => [a.id, a.state])).toContainEqual([id, 'cleared']);
+
+    const ack = await world.a.nurse.post(`/alerts/${id}/acknowledge`, {});
+    expect(ack.body).toMatchObject({ state: 'resolved' });
+    await eventually(() => expect(bpAlerts(alerts, session.id).at(-1)).toMatchObject({ id, state: 'resolved' }));
+    fresh.close();
+    ward.close();
+    monitor.close();
+  });
+
+  it('continues the same alert after the service is killed mid-episode, without raising it twice', async () => {
+    const { session, monitor, device } = await chair('Crash chair');
+    await monitor.baseline(120, 80);
+    await world.a.nurse.ok(`/sessions/${session.id}/infusion-start`, {});
+    await monitor.cuff(190, 100);
+    await eventually(async () => {
+      const listed = await world.a.nurse.get(`/sessions/${session.id}/alerts`);
+      expect(listed.body.filter((a: Alert) => a.kind === 'bp_rise')).toHaveLength(1);
+    });
+    const before = (await world.a.nurse.get(`/sessions/${session.id}/alerts`)).body.find(
+      (a: Alert) => a.kind === 'bp_rise',
+    );
+    monitor.close();
+
+    await app.kill();
+    app = await startApp(db.url);
+    const nurse = world.a.nurse.withBase(app.url);
+    const again = await LiveMonitor.connect(app.url, device.token);
+    await again.cuff(204, 104);
+    await eventually(async () => {
+      const listed = (await nurse.get(`/sessions/${session.id}/alerts`)).body.filter(
+        (a: Alert) => a.kind === 'bp_rise',
+      );
+      expect(listed).toHaveLength(1);
+      expect(listed[0]).toMatchObject({
+        id: before.id,
+        openedAt: before.openedAt,
+        peak: expect.objectContaining({ sbp: 204 }),
+      });
+    });
+    const opened = await query(
+      db.url,
+      `SELECT count(*)::int AS n FROM alert_transitions WHERE alert_id = $1 AND type = 'opened'`,
+      [before.id],
+    );
+    expect(opened).toEqual([{ n: 1 }]);
+    again.close();
+  });
+});
