@@ -17,6 +17,7 @@ const TICK_GRACE_MS = 5_000;
 const TICK_EVERY_MS = 1_000;
 /** An engine's state is saved at least this often while it changes without raising anything. */
 const SAVE_EVERY_MS = 15_000;
+const SAVES_PER_TICK = 50;
 
 /**
  * Runs one detection engine per open session: feeds it the stored readings, the phase changes, the
@@ -88,7 +89,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
       // Acknowledging a latched (`cleared`) alert resolves it: that transition is `resolved`.
       const taken = events.some((e) => e.alert.id === row.engineId && e.alert.acknowledgedAtMs === e.atMs);
       if (!taken) return null;
-      return this.record(live, events);
+      return this.record(live, events, true);
     });
     if (!saved) throw new DomainError('conflict', 'This alert cannot be acknowledged in its current state');
     const [view] = await this.store.view([(await this.store.findById(alertId))!]);
@@ -130,21 +131,31 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
 
   private tickAll(): void {
     const now = Date.now();
+    // State saves of quiet sessions are spread out (oldest first, a few per tick) so they never
+    // crowd the readings' inserts out of the connection pool.
+    const stale = [...this.live.values()]
+      .filter((l) => l.unsavedSinceMs !== null && now - l.unsavedSinceMs > SAVE_EVERY_MS)
+      .sort((a, b) => a.unsavedSinceMs! - b.unsavedSinceMs!)
+      .slice(0, SAVES_PER_TICK);
+    const saveNow = new Set(stale);
     for (const live of this.live.values()) {
-      if (!['infusing', 'recovery'].includes(live.engine.phase) && live.unsavedSinceMs === null) continue;
+      if (!['infusing', 'recovery'].includes(live.engine.phase) && !saveNow.has(live)) continue;
       void this.work(live.sessionId, async (l) => {
         const events = l.engine.tick(now - TICK_GRACE_MS);
-        const stale = l.unsavedSinceMs !== null && now - l.unsavedSinceMs > SAVE_EVERY_MS;
-        if (events.length > 0 || stale) await this.record(l, events, true);
+        if (events.length > 0 || saveNow.has(l)) await this.record(l, events, saveNow.has(l));
       }).catch(() => undefined);
     }
   }
 
-  /** Stores the events and the engine state together, then announces each transition. */
-  private async record(live: LiveEngine, events: AlertEvent[], alwaysSaveState = false): Promise<true> {
-    if (events.length === 0 && !alwaysSaveState) return true;
-    const rows = await this.store.save(live.sessionId, live.siteId, events, live.engine.serialize());
-    live.unsavedSinceMs = null;
+  /**
+   * Stores the events (and, with `saveState`, the engine state in the same transaction), then
+   * announces each transition. Alerts raised by readings go out without waiting for a state save:
+   * a rebuild replays those readings and finds the same alerts.
+   */
+  private async record(live: LiveEngine, events: AlertEvent[], saveState = false): Promise<true> {
+    if (events.length === 0 && !saveState) return true;
+    const rows = await this.store.save(live.sessionId, live.siteId, events, saveState ? live.engine.serialize() : null);
+    if (saveState) live.unsavedSinceMs = null;
     const views = await this.store.view(rows);
     for (const alert of views) this.events.emit('alert.changed', { siteId: live.siteId, alert });
     return true;
