@@ -38,6 +38,21 @@ describe('validateProtocolRules', () => {
     );
   });
 
+  it('refuses inverted BP limits, fractional counts and a zero persistence', () => {
+    const rules = clone();
+    rules.baseline.predoseMaxDbp = 140;
+    rules.bpRise.highDbp = 190;
+    rules.bpRise.confirmReadings = 1.5;
+    rules.spo2Low.persistSeconds = 0;
+    const result = validateProtocolRules(rules);
+    expect(!result.ok && result.errors).toEqual([
+      'baseline.predoseMaxDbp must be below baseline.predoseMaxSbp',
+      'bpRise.highDbp must be below bpRise.highSbp',
+      'bpRise.confirmReadings must be a whole number',
+      'spo2Low.persistSeconds must be at least 1',
+    ]);
+  });
+
   it('refuses a non-object', () => {
     expect(validateProtocolRules(null).ok).toBe(false);
     expect(validateProtocolRules([]).ok).toBe(false);

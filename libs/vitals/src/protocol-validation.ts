@@ -64,6 +64,20 @@ export function validateProtocolRules(input: unknown): RulesCheck {
     if (r.hrRise.mediumMin > r.hrRise.highMin) errors.push('hrRise.mediumMin must not be above hrRise.highMin');
     if (r.spo2Low.medium <= r.spo2Low.high) errors.push('spo2Low.medium must be above spo2Low.high');
     if (r.hrLow.medium <= r.hrLow.high) errors.push('hrLow.medium must be above hrLow.high');
+    if (r.baseline.predoseMaxDbp >= r.baseline.predoseMaxSbp)
+      errors.push('baseline.predoseMaxDbp must be below baseline.predoseMaxSbp');
+    if (r.bpRise.highDbp >= r.bpRise.highSbp) errors.push('bpRise.highDbp must be below bpRise.highSbp');
+    for (const [section, key] of [
+      ['baseline', 'minCuffReadings'],
+      ['bpRise', 'confirmReadings'],
+    ] as const) {
+      if (!Number.isInteger((r[section] as Record<string, number>)[key]))
+        errors.push(`${section}.${key} must be a whole number`);
+    }
+    // A persistence of 0 s would let a single sample raise a continuous-signal alert: CLINICAL.md forbids that.
+    for (const section of ['hrRise', 'spo2Low', 'hrLow'] as const) {
+      if (r[section].persistSeconds < 1) errors.push(`${section}.persistSeconds must be at least 1`);
+    }
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, rules: input as ProtocolRules };
 }
