@@ -57,5 +57,5 @@ await writeSection(
 | baseline: a running maximum over the same readings (the least work a reading can take) | ${fmt(readingCount / baselineSeconds)} |
 | detection engine: baseline, every alert rule, episodes and timers (${events} transitions) | ${fmt(perSecond)} |
 
-At ${fmt(perSecond)} readings/s, one core runs the detection of ${fmt(perSecond)} sessions at 1 Hz.`,
+Detection costs about ${(1e6 / perSecond).toFixed(2)} µs of one core per reading: for 1,000 sessions at 1 Hz, about ${((1000 / perSecond) * 100).toFixed(2)} % of a core.`,
 );
