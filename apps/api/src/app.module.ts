@@ -6,6 +6,9 @@ import { AlertStore } from './alerts/alert-store.js';
 import { AlertsController } from './alerts/alerts.controller.js';
 import { AlertsService } from './alerts/alerts.service.js';
 import { EngineRebuilder } from './alerts/live-engines.js';
+import { AuditTrail } from './audit/audit-trail.js';
+import { AuditController } from './audit/audit.controller.js';
+import { AuditService } from './audit/audit.service.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
@@ -20,6 +23,7 @@ import { DevicesService } from './devices/devices.service.js';
 import { DomainEvents } from './events/domain-events.js';
 import { HealthController } from './health/health.controller.js';
 import { DevicesGateway } from './ingest/devices.gateway.js';
+import { IngestTally } from './ingest/ingest-tally.js';
 import { IngestService } from './ingest/ingest.service.js';
 import { ReadingWriter } from './ingest/reading-writer.js';
 import { SessionBindings } from './ingest/session-bindings.js';
@@ -57,12 +61,15 @@ export class AppModule {
         ProtocolsController,
         SessionsController,
         AlertsController,
+        AuditController,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         DomainEvents,
+        AuditService,
+        AuditTrail,
         LoginThrottle,
         AuthService,
         BootstrapAdmin,
@@ -75,6 +82,7 @@ export class AppModule {
         AlertsService,
         SessionBindings,
         ReadingWriter,
+        IngestTally,
         IngestService,
         DevicesGateway,
         WardService,

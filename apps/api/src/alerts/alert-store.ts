@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { AlertEvent, AlertSnapshot, EngineSnapshot } from '#vitals';
 import { DataSource, In, Not, type EntityManager } from 'typeorm';
+import type { AuditContext } from '../audit/audit-context.js';
+import { type AuditEntry, AuditService } from '../audit/audit.service.js';
 import { User } from '../users/user.entity.js';
 import { alertUuid } from './alert-id.js';
 import { AlertRow } from './alert.entity.js';
@@ -45,7 +47,10 @@ function toRow(alert: AlertSnapshot, sessionId: string, siteId: string): AlertRo
 export class AlertStore {
   private readonly names = new Map<string, string>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly auditService: AuditService,
+  ) {}
 
   /** Stores the events (each alert as it now stands, each transition once) and the engine state, in one transaction. */
   async save(
@@ -53,8 +58,10 @@ export class AlertStore {
     siteId: string,
     events: AlertEvent[],
     state: EngineSnapshot | null,
+    audit?: { context: AuditContext; entry: AuditEntry },
   ): Promise<AlertRow[]> {
     return this.dataSource.transaction(async (manager) => {
+      if (audit) await this.auditService.record(manager, audit.context, audit.entry);
       const latest = new Map<string, AlertRow>();
       for (const event of events) latest.set(event.alert.id, toRow(event.alert, sessionId, siteId));
       if (latest.size > 0) await manager.upsert(AlertRow, [...latest.values()], ['id']);

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { Audit, type AuditContext } from '../audit/audit-context.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { SessionsService } from '../sessions/sessions.service.js';
@@ -27,8 +28,13 @@ export class AlertsController {
 
   /** Every alert of the session, oldest first, with how long each episode lasted. */
   @Get('sessions/:id/alerts')
-  async list(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser): Promise<AlertView[]> {
-    await this.sessions.get(id, user);
+  async list(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Audit() context: AuditContext,
+  ): Promise<AlertView[]> {
+    const session = await this.sessions.get(id, user);
+    await this.sessions.recordRead(context, 'alerts.read', session);
     return this.alerts.listForSession(id);
   }
 
@@ -39,7 +45,8 @@ export class AlertsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: AcknowledgeDto,
     @CurrentUser() user: AuthUser,
+    @Audit() context: AuditContext,
   ): Promise<AlertView> {
-    return this.alerts.acknowledge(id, user, dto.note?.trim() || null);
+    return this.alerts.acknowledge(id, user, context, dto.note?.trim() || null);
   }
 }

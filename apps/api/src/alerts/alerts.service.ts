@@ -3,6 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { OPEN_PHASES } from '#contracts';
 import { predoseGate, type AlertEvent, type Baseline, type PredoseBlocker, type ProtocolRules } from '#vitals';
 import { In, Repository } from 'typeorm';
+import type { AuditContext } from '../audit/audit-context.js';
+import type { AuditEntry } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { DomainError } from '../common/domain-error.js';
 import { logger } from '../common/logger.js';
@@ -79,7 +81,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
     return bySession;
   }
 
-  async acknowledge(alertId: string, user: AuthUser, note: string | null): Promise<AlertView> {
+  async acknowledge(alertId: string, user: AuthUser, context: AuditContext, note: string | null): Promise<AlertView> {
     const row = await this.store.findById(alertId);
     if (!row || !user.siteIds.includes(row.siteId)) throw DomainError.notFound('alert');
     if (row.state === 'resolved') throw new DomainError('conflict', 'This alert is already resolved');
@@ -89,7 +91,16 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
       // Acknowledging a latched (`cleared`) alert resolves it: that transition is `resolved`.
       const taken = events.some((e) => e.alert.id === row.engineId && e.alert.acknowledgedAtMs === e.atMs);
       if (!taken) return null;
-      return this.record(live, events, true);
+      const audit: AuditEntry = {
+        action: 'alert.acknowledge',
+        entityType: 'alert',
+        entityId: alertId,
+        siteId: row.siteId,
+        before: { state: row.state },
+        after: { state: live.engine.alert(row.engineId)?.state ?? 'resolved', note },
+        details: { sessionId: row.sessionId, kind: row.kind, severity: row.severity },
+      };
+      return this.record(live, events, true, { context, entry: audit });
     });
     if (!saved) throw new DomainError('conflict', 'This alert cannot be acknowledged in its current state');
     const [view] = await this.store.view([(await this.store.findById(alertId))!]);
@@ -152,9 +163,15 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
    * announces each transition. Alerts raised by readings go out without waiting for a state save:
    * a rebuild replays those readings and finds the same alerts.
    */
-  private async record(live: LiveEngine, events: AlertEvent[], saveState = false): Promise<true> {
+  private async record(
+    live: LiveEngine,
+    events: AlertEvent[],
+    saveState = false,
+    audit?: { context: AuditContext; entry: AuditEntry },
+  ): Promise<true> {
     if (events.length === 0 && !saveState) return true;
-    const rows = await this.store.save(live.sessionId, live.siteId, events, saveState ? live.engine.serialize() : null);
+    const state = saveState ? live.engine.serialize() : null;
+    const rows = await this.store.save(live.sessionId, live.siteId, events, state, audit);
     if (saveState) live.unsavedSinceMs = null;
     const views = await this.store.view(rows);
     for (const alert of views) this.events.emit('alert.changed', { siteId: live.siteId, alert });

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { LoginResponse, UserView } from '#contracts';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import type { Request } from 'express';
+import { Audit, type AuditContext } from '../audit/audit-context.js';
 import type { AuthUser } from './auth-user.js';
 import { AuthService } from './auth.service.js';
 import { CurrentUser, Public } from './decorators.js';
@@ -29,8 +29,8 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
-  login(@Body() dto: LoginDto, @Req() request: Request): Promise<LoginResponse> {
-    return this.auth.login(dto.username, dto.password, request.ip ?? 'unknown');
+  login(@Body() dto: LoginDto, @Audit() context: AuditContext): Promise<LoginResponse> {
+    return this.auth.login(dto.username, dto.password, context);
   }
 
   @ApiBearerAuth()

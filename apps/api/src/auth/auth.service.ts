@@ -1,12 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { LoginResponse } from '#contracts';
+import type { AuditContext } from '../audit/audit-context.js';
+import { AuditService } from '../audit/audit.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError } from '../common/domain-error.js';
 import { toUserView, UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
 import { LoginThrottle } from './login-throttle.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
+
+const tooManyAttempts = (retryAfter: number) =>
+  new DomainError('too_many_attempts', `Too many failed attempts; try again in ${retryAfter} s`, {
+    retryAfterSeconds: retryAfter,
+  });
 
 interface TokenPayload {
   sub: string;
@@ -19,18 +26,43 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly jwt: JwtService,
     private readonly throttle: LoginThrottle,
+    private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async login(username: string, password: string, ip: string): Promise<LoginResponse> {
-    this.assertNotThrottled(username, ip);
+  async login(username: string, password: string, context: AuditContext): Promise<LoginResponse> {
+    const ip = context.ip ?? 'unknown';
+    const attempt = {
+      ...context,
+      actor: { type: 'anonymous' as const, id: null, name: username.slice(0, 64), role: null },
+    };
+    const retryAfter = this.throttle.retryAfterSeconds(username, ip);
+    if (retryAfter > 0) {
+      await this.audit.recordAlone(attempt, {
+        action: 'auth.login_throttled',
+        entityType: 'user',
+        details: { retryAfter },
+      });
+      throw tooManyAttempts(retryAfter);
+    }
     const user = await this.users.findForLogin(username);
     const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
     if (!user || !user.active || !valid) {
       this.throttle.recordFailure(username, ip);
+      const reason = !user ? 'unknown_user' : !user.active ? 'inactive' : 'wrong_password';
+      await this.audit.recordAlone(attempt, {
+        action: 'auth.login_failed',
+        entityType: 'user',
+        entityId: user?.id ?? null,
+        details: { reason },
+      });
       throw new DomainError('invalid_credentials', 'Wrong username or password');
     }
     this.throttle.recordSuccess(username);
+    await this.audit.recordAlone(
+      { ...context, actor: { type: 'user', id: user.id, name: user.username, role: user.role } },
+      { action: 'auth.login', entityType: 'user', entityId: user.id },
+    );
     const payload: TokenPayload = { sub: user.id, typ: 'access' };
     const accessToken = await this.jwt.signAsync(payload, { expiresIn: this.config.jwtTtlSeconds });
     return { accessToken, expiresIn: this.config.jwtTtlSeconds, user: toUserView(user) };
@@ -64,10 +96,6 @@ export class AuthService {
 
   private assertNotThrottled(username: string, ip: string): void {
     const retryAfter = this.throttle.retryAfterSeconds(username, ip);
-    if (retryAfter > 0) {
-      throw new DomainError('too_many_attempts', `Too many failed attempts; try again in ${retryAfter} s`, {
-        retryAfterSeconds: retryAfter,
-      });
-    }
+    if (retryAfter > 0) throw tooManyAttempts(retryAfter);
   }
 }

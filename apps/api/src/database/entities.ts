@@ -1,3 +1,4 @@
+import { AuditChainHead, AuditEvent } from '../audit/audit-event.entity.js';
 import { AlertRow } from '../alerts/alert.entity.js';
 import { AlertTransition } from '../alerts/alert-transition.entity.js';
 import { EngineStateRow } from '../alerts/engine-state.entity.js';
@@ -8,4 +9,16 @@ import { Session } from '../sessions/session.entity.js';
 import { Site } from '../sites/site.entity.js';
 import { User } from '../users/user.entity.js';
 
-export const ENTITIES = [Site, User, Device, Protocol, Session, ReadingRow, AlertRow, AlertTransition, EngineStateRow];
+export const ENTITIES = [
+  Site,
+  User,
+  Device,
+  Protocol,
+  Session,
+  ReadingRow,
+  AlertRow,
+  AlertTransition,
+  EngineStateRow,
+  AuditEvent,
+  AuditChainHead,
+];

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, IsUUID, Length } from 'class-validator';
+import { Audit, type AuditContext } from '../audit/audit-context.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { type DeviceView, DevicesService } from './devices.service.js';
@@ -25,8 +26,8 @@ export class DevicesController {
   /** The token is in this response only; it is stored hashed and cannot be shown again. */
   @Roles('admin')
   @Post()
-  create(@Body() dto: CreateDeviceDto): Promise<DeviceView & { token: string }> {
-    return this.devices.create(dto.siteId, dto.name);
+  create(@Body() dto: CreateDeviceDto, @Audit() context: AuditContext): Promise<DeviceView & { token: string }> {
+    return this.devices.create(dto.siteId, dto.name, context);
   }
 
   /** Admins see every device; staff see their sites' devices (to bind one to a session). */
@@ -38,7 +39,7 @@ export class DevicesController {
   /** Revoked at once: the device's live sockets are dropped and its token stops working. */
   @Roles('admin')
   @Post(':id/revoke')
-  revoke(@Param('id', ParseUUIDPipe) id: string): Promise<DeviceView> {
-    return this.devices.revoke(id);
+  revoke(@Param('id', ParseUUIDPipe) id: string, @Audit() context: AuditContext): Promise<DeviceView> {
+    return this.devices.revoke(id, context);
   }
 }

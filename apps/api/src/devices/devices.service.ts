@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
+import type { AuditContext } from '../audit/audit-context.js';
+import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { DomainError } from '../common/domain-error.js';
 import { DomainEvents } from '../events/domain-events.js';
@@ -28,14 +30,22 @@ export class DevicesService {
     @InjectRepository(Device) private readonly devices: Repository<Device>,
     @InjectRepository(Site) private readonly sites: Repository<Site>,
     private readonly events: DomainEvents,
+    private readonly audit: AuditService,
   ) {}
 
-  async create(siteId: string, name: string): Promise<DeviceView & { token: string }> {
+  async create(siteId: string, name: string, context: AuditContext): Promise<DeviceView & { token: string }> {
     if (!(await this.sites.existsBy({ id: siteId }))) {
       throw new DomainError('validation_failed', 'unknown site', { field: 'siteId' });
     }
     const { token, hash } = newDeviceToken();
-    const device = await this.devices.save(this.devices.create({ siteId, name, tokenHash: hash }));
+    const device = await this.audit.transaction(context, async (manager) => {
+      const created = await manager.save(manager.create(Device, { siteId, name, tokenHash: hash }));
+      const after = toView(created);
+      return {
+        result: created,
+        audit: { action: 'device.create', entityType: 'device', entityId: created.id, siteId, after },
+      };
+    });
     return { ...toView(device), token };
   }
 
@@ -44,12 +54,20 @@ export class DevicesService {
     return devices.filter((d) => user.role === 'admin' || user.siteIds.includes(d.siteId)).map(toView);
   }
 
-  async revoke(id: string): Promise<DeviceView> {
+  async revoke(id: string, context: AuditContext): Promise<DeviceView> {
     const device = await this.devices.findOneBy({ id });
     if (!device) throw DomainError.notFound('device');
     if (!device.revokedAt) {
+      const before = toView(device);
       device.revokedAt = new Date();
-      await this.devices.save(device);
+      await this.audit.transaction(context, async (manager) => {
+        await manager.save(device);
+        const after = toView(device);
+        return {
+          result: null,
+          audit: { action: 'device.revoke', entityType: 'device', entityId: id, siteId: device.siteId, before, after },
+        };
+      });
       this.events.emit('device.revoked', { deviceId: id });
     }
     return toView(device);

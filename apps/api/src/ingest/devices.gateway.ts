@@ -2,6 +2,8 @@ import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '
 import type { OnModuleDestroy } from '@nestjs/common';
 import type { DeviceClientEvents, DeviceServerEvents } from '#contracts';
 import type { Namespace, Socket } from 'socket.io';
+import { type AuditContext, deviceActor } from '../audit/audit-context.js';
+import { type AuditEntry, AuditService } from '../audit/audit.service.js';
 import { logger } from '../common/logger.js';
 import { DevicesService } from '../devices/devices.service.js';
 import { DomainEvents } from '../events/domain-events.js';
@@ -23,6 +25,7 @@ export class DevicesGateway implements OnGatewayInit, OnGatewayConnection, OnMod
     private readonly ingest: IngestService,
     private readonly bindings: SessionBindings,
     private readonly events: DomainEvents,
+    private readonly audit: AuditService,
   ) {}
 
   afterInit(namespace: Namespace<DeviceClientEvents, DeviceServerEvents>): void {
@@ -63,6 +66,16 @@ export class DevicesGateway implements OnGatewayInit, OnGatewayConnection, OnMod
       void this.ingest.ingestBatch(deviceId, readings).then((result) => typeof ack === 'function' && ack(result));
     });
     await socket.join(deviceRoom(deviceId));
+    const context: AuditContext = {
+      actor: deviceActor(deviceId),
+      ip: socket.handshake.address,
+      correlationId: socket.id,
+    };
+    const about = { entityType: 'device', entityId: deviceId, siteId: socket.data.siteId };
+    this.recordConnection(context, { action: 'device.connect', ...about });
+    socket.on('disconnect', (reason) =>
+      this.recordConnection(context, { action: 'device.disconnect', ...about, details: { reason } }),
+    );
     try {
       const [lastSeq, binding] = await Promise.all([this.ingest.lastSeq(deviceId), this.bindings.of(deviceId)]);
       socket.emit('resume', { lastSeq, sessionId: binding?.sessionId ?? null });
@@ -72,6 +85,13 @@ export class DevicesGateway implements OnGatewayInit, OnGatewayConnection, OnMod
       logger.warn({ err: error, deviceId }, 'could not send resume; disconnecting the device');
       socket.disconnect(true);
     }
+  }
+
+  /** Connections are audited when the database can take it; a connection is never refused for it. */
+  private recordConnection(context: AuditContext, entry: AuditEntry): void {
+    void this.audit.recordAlone(context, entry).catch((error: unknown) => {
+      logger.warn({ err: error, action: entry.action }, 'could not record a device connection in the audit trail');
+    });
   }
 
   onModuleDestroy(): void {

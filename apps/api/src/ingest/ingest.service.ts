@@ -5,6 +5,7 @@ import { checkReading, TokenBucket } from '#vitals';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { logger } from '../common/logger.js';
+import { IngestTally } from './ingest-tally.js';
 import { ReadingWriter, StorageUnavailableError } from './reading-writer.js';
 import { SessionBindings } from './session-bindings.js';
 
@@ -26,6 +27,7 @@ export class IngestService {
   constructor(
     private readonly writer: ReadingWriter,
     private readonly bindings: SessionBindings,
+    private readonly tally: IngestTally,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -36,6 +38,12 @@ export class IngestService {
   }
 
   async ingest(deviceId: string, input: unknown): Promise<ReadingAck> {
+    const ack = await this.answer(deviceId, input);
+    this.tally.count(this.bindings.known(deviceId)?.sessionId ?? null, ack);
+    return ack;
+  }
+
+  private async answer(deviceId: string, input: unknown): Promise<ReadingAck> {
     const checked = checkReading(input, Date.now());
     if (!checked.ok) return { ok: false, seq: checked.seq, error: checked.error };
     const { reading } = checked;

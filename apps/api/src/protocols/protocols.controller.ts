@@ -4,6 +4,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { validateProtocolRules, type ProtocolRules } from '#vitals';
 import { IsIn, IsObject, IsString, Length, Matches } from 'class-validator';
 import { Repository } from 'typeorm';
+import { Audit, type AuditContext } from '../audit/audit-context.js';
+import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
@@ -33,7 +35,10 @@ export class PublishProtocolDto {
 @ApiBearerAuth()
 @Controller('protocols')
 export class ProtocolsController {
-  constructor(@InjectRepository(Protocol) private readonly protocols: Repository<Protocol>) {}
+  constructor(
+    @InjectRepository(Protocol) private readonly protocols: Repository<Protocol>,
+    private readonly audit: AuditService,
+  ) {}
 
   /** Every version of every protocol, newest version first within a key. */
   @Get()
@@ -44,7 +49,11 @@ export class ProtocolsController {
   /** Publishes a new version; earlier versions stay, and sessions keep the version they started with. */
   @Roles('admin')
   @Post()
-  async publish(@Body() dto: PublishProtocolDto, @CurrentUser() user: AuthUser): Promise<Protocol> {
+  async publish(
+    @Body() dto: PublishProtocolDto,
+    @CurrentUser() user: AuthUser,
+    @Audit() context: AuditContext,
+  ): Promise<Protocol> {
     const checked = validateProtocolRules(dto.rules);
     if (!checked.ok) throw new DomainError('validation_failed', checked.errors.join('; '), { errors: checked.errors });
     return this.protocols.manager.transaction(async (manager) => {
@@ -61,7 +70,14 @@ export class ProtocolsController {
         rules: checked.rules,
         createdBy: user.id,
       });
-      return manager.save(protocol);
+      const saved = await manager.save(protocol);
+      await this.audit.record(manager, context, {
+        action: 'protocol.publish',
+        entityType: 'protocol',
+        entityId: saved.id,
+        after: saved,
+      });
+      return saved;
     });
   }
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Audit, type AuditContext } from '../audit/audit-context.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { ReadingsService } from '../readings/readings.service.js';
@@ -18,18 +19,34 @@ export class SessionsController {
   ) {}
 
   @Post()
-  async create(@Body() dto: CreateSessionDto, @CurrentUser() user: AuthUser): Promise<SessionView> {
-    return toSessionView(await this.sessions.create(dto, user));
+  async create(
+    @Body() dto: CreateSessionDto,
+    @CurrentUser() user: AuthUser,
+    @Audit() context: AuditContext,
+  ): Promise<SessionView> {
+    return toSessionView(await this.sessions.create(dto, user, context));
   }
 
   @Get()
-  async list(@Query() query: ListSessionsQuery, @CurrentUser() user: AuthUser): Promise<SessionView[]> {
-    return (await this.sessions.list(user, query)).map(toSessionView);
+  async list(
+    @Query() query: ListSessionsQuery,
+    @CurrentUser() user: AuthUser,
+    @Audit() context: AuditContext,
+  ): Promise<SessionView[]> {
+    const found = await this.sessions.list(user, query);
+    await this.sessions.recordRead(context, 'session.list', null, { query, sessionIds: found.map((s) => s.id) });
+    return found.map(toSessionView);
   }
 
   @Get(':id')
-  async get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser): Promise<SessionView> {
-    return toSessionView(await this.sessions.get(id, user));
+  async get(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Audit() context: AuditContext,
+  ): Promise<SessionView> {
+    const session = await this.sessions.get(id, user);
+    await this.sessions.recordRead(context, 'session.read', session);
+    return toSessionView(session);
   }
 
   @Post(':id/infusion-start')
@@ -38,14 +55,19 @@ export class SessionsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: InfusionStartDto,
     @CurrentUser() user: AuthUser,
+    @Audit() context: AuditContext,
   ): Promise<SessionView> {
-    return toSessionView(await this.sessions.startInfusion(id, user, dto.overrideReason));
+    return toSessionView(await this.sessions.startInfusion(id, user, context, dto.overrideReason));
   }
 
   @Post(':id/infusion-end')
   @HttpCode(200)
-  async endInfusion(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser): Promise<SessionView> {
-    return toSessionView(await this.sessions.transition(id, user, 'infusion-end'));
+  async endInfusion(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentUser() user: AuthUser,
+    @Audit() context: AuditContext,
+  ): Promise<SessionView> {
+    return toSessionView(await this.sessions.transition(id, user, context, 'infusion-end'));
   }
 
   @Post(':id/abort')
@@ -54,13 +76,25 @@ export class SessionsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: AbortDto,
     @CurrentUser() user: AuthUser,
+    @Audit() context: AuditContext,
   ): Promise<SessionView> {
-    return toSessionView(await this.sessions.transition(id, user, 'abort', { abortReason: dto.reason }));
+    return toSessionView(await this.sessions.transition(id, user, context, 'abort', { abortReason: dto.reason }));
   }
 
   @Get(':id/readings')
-  async trend(@Param('id', ParseUUIDPipe) id: string, @Query() query: ReadingsQuery, @CurrentUser() user: AuthUser) {
-    await this.sessions.get(id, user);
-    return this.readings.trend(id, { from: query.from, to: query.to, maxPoints: query.maxPoints ?? 1000 });
+  async trend(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: ReadingsQuery,
+    @CurrentUser() user: AuthUser,
+    @Audit() context: AuditContext,
+  ) {
+    const session = await this.sessions.get(id, user);
+    const trend = await this.readings.trend(id, { from: query.from, to: query.to, maxPoints: query.maxPoints ?? 1000 });
+    await this.sessions.recordRead(context, 'readings.read', session, {
+      from: query.from ?? null,
+      to: query.to ?? null,
+      points: trend.readings.length,
+    });
+    return trend;
   }
 }

@@ -12,6 +12,8 @@ import {
 } from 'typeorm';
 import { predoseGate } from '#vitals';
 import { AlertsService } from '../alerts/alerts.service.js';
+import type { AuditContext } from '../audit/audit-context.js';
+import { type AuditEntry, AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { DomainError } from '../common/domain-error.js';
 import { DevicesService } from '../devices/devices.service.js';
@@ -19,6 +21,7 @@ import { DomainEvents } from '../events/domain-events.js';
 import { Protocol } from '../protocols/protocol.entity.js';
 import type { CreateSessionDto, ListSessionsQuery } from './sessions.dto.js';
 import { Session } from './session.entity.js';
+import { toSessionView } from './session-view.js';
 
 /** Which phase each action moves a session to, and from which phases it may. */
 const TRANSITIONS = {
@@ -45,9 +48,10 @@ export class SessionsService {
     private readonly devices: DevicesService,
     private readonly events: DomainEvents,
     private readonly alerts: AlertsService,
+    private readonly audit: AuditService,
   ) {}
 
-  async create(dto: CreateSessionDto, user: AuthUser): Promise<Session> {
+  async create(dto: CreateSessionDto, user: AuthUser, context: AuditContext): Promise<Session> {
     if (!user.siteIds.includes(dto.siteId)) throw DomainError.notFound('site');
     const device = await this.devices.findForUser(dto.deviceId, user);
     if (device.siteId !== dto.siteId) throw DomainError.notFound('device');
@@ -68,7 +72,14 @@ export class SessionsService {
       createdBy: user.id,
     });
     try {
-      await this.sessions.insert(session);
+      await this.audit.transaction(context, async (manager) => {
+        await manager.insert(Session, session);
+        const after = await manager.findOneByOrFail(Session, { id: session.id });
+        return {
+          result: after,
+          audit: { action: 'session.create', ...this.about(after), after: toSessionView(after) },
+        };
+      });
     } catch (error) {
       if (isUniqueViolation(error, 'uq_sessions_open_device')) {
         throw new DomainError('device_busy', 'This device is already bound to an open session', {
@@ -108,7 +119,12 @@ export class SessionsService {
    * Starts the infusion once the pre-dose gates pass: a baseline exists and it is not above the
    * protocol's pre-dose BP limits. A clinician may start despite them with a reason, which is kept.
    */
-  async startInfusion(id: string, user: AuthUser, overrideReason: string | undefined): Promise<Session> {
+  async startInfusion(
+    id: string,
+    user: AuthUser,
+    context: AuditContext,
+    overrideReason: string | undefined,
+  ): Promise<Session> {
     const session = await this.get(id, user);
     if (session.phase !== 'baseline') {
       throw new DomainError('wrong_phase', `Cannot start the infusion of a session in phase ${session.phase}`, {
@@ -128,16 +144,24 @@ export class SessionsService {
         throw new DomainError('forbidden', 'Only a clinician may start an infusion despite a pre-dose gate', details);
       }
       changes.infusionOverrideReason = overrideReason;
+      const override = {
+        action: 'session.gate_override',
+        ...this.about(session),
+        details: { ...details, reason: overrideReason },
+      };
+      return this.transition(id, user, context, 'infusion-start', changes, [override]);
     }
-    return this.transition(id, user, 'infusion-start', changes);
+    return this.transition(id, user, context, 'infusion-start', changes);
   }
 
   /** Moves a session to its next phase atomically; 409 when it is not in a phase the action starts from. */
   async transition(
     id: string,
     user: AuthUser,
+    context: AuditContext,
     action: SessionAction,
     changes: Partial<Session> = {},
+    extraAudit: AuditEntry[] = [],
   ): Promise<Session> {
     const session = await this.get(id, user);
     const { from, to } = TRANSITIONS[action];
@@ -148,19 +172,41 @@ export class SessionsService {
         : action === 'infusion-end'
           ? { infusionEndedAt: now }
           : { endedAt: now };
-    const result = await this.sessions
-      .createQueryBuilder()
-      .update(Session)
-      .set({ ...changes, ...stamp, phase: to })
-      .where('id = :id AND phase IN (:...from)', { id, from })
-      .execute();
-    if (result.affected !== 1) {
-      throw new DomainError('wrong_phase', `Cannot ${action.replace('-', ' ')} a session in phase ${session.phase}`, {
-        phase: session.phase,
-      });
-    }
-    const updated = await this.sessions.findOneByOrFail({ id });
+    const updated = await this.audit.transaction(context, async (manager) => {
+      const result = await manager
+        .createQueryBuilder()
+        .update(Session)
+        .set({ ...changes, ...stamp, phase: to })
+        .where('id = :id AND phase IN (:...from)', { id, from })
+        .execute();
+      if (result.affected !== 1) {
+        throw new DomainError('wrong_phase', `Cannot ${action.replace('-', ' ')} a session in phase ${session.phase}`, {
+          phase: session.phase,
+        });
+      }
+      const after = await manager.findOneByOrFail(Session, { id });
+      const entry: AuditEntry = {
+        action: `session.${action.replace('-', '_')}`,
+        ...this.about(after),
+        before: toSessionView(session),
+        after: toSessionView(after),
+      };
+      return { result: after, audit: [entry, ...extraAudit] };
+    });
     this.events.emit('session.changed', { session: updated, previousDeviceId: session.deviceId });
     return updated;
+  }
+
+  /** Records a read of a patient's session data (the session, its readings, its alerts, lists of sessions). */
+  recordRead(context: AuditContext, action: string, session: Session | null, details?: object): Promise<void> {
+    return this.audit.recordAlone(context, {
+      action,
+      ...(session ? this.about(session) : { entityType: 'session' }),
+      details,
+    });
+  }
+
+  private about(session: Session) {
+    return { entityType: 'session', entityId: session.id, siteId: session.siteId };
   }
 }

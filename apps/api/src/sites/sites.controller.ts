@@ -3,6 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, IsTimeZone, Length } from 'class-validator';
 import { In, Repository } from 'typeorm';
+import { Audit, type AuditContext } from '../audit/audit-context.js';
+import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
@@ -24,13 +26,22 @@ export class CreateSiteDto {
 @ApiBearerAuth()
 @Controller('sites')
 export class SitesController {
-  constructor(@InjectRepository(Site) private readonly sites: Repository<Site>) {}
+  constructor(
+    @InjectRepository(Site) private readonly sites: Repository<Site>,
+    private readonly audit: AuditService,
+  ) {}
 
   @Roles('admin')
   @Post()
-  async create(@Body() dto: CreateSiteDto): Promise<Site> {
+  async create(@Body() dto: CreateSiteDto, @Audit() context: AuditContext): Promise<Site> {
     if (await this.sites.existsBy({ name: dto.name })) throw new DomainError('conflict', `site "${dto.name}" exists`);
-    return this.sites.save(this.sites.create({ name: dto.name, timezone: dto.timezone ?? 'UTC' }));
+    return this.audit.transaction(context, async (manager) => {
+      const site = await manager.save(manager.create(Site, { name: dto.name, timezone: dto.timezone ?? 'UTC' }));
+      return {
+        result: site,
+        audit: { action: 'site.create', entityType: 'site', entityId: site.id, siteId: site.id, after: site },
+      };
+    });
   }
 
   /** Admins see every site; staff see their own. */

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { UserView } from '#contracts';
+import { Audit, type AuditContext } from '../audit/audit-context.js';
 import { Roles } from '../auth/decorators.js';
 import { CreateUserDto, UpdateUserDto } from './users.dto.js';
 import { UsersService } from './users.service.js';
@@ -13,8 +14,8 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
-  create(@Body() dto: CreateUserDto): Promise<UserView> {
-    return this.users.create(dto);
+  create(@Body() dto: CreateUserDto, @Audit() context: AuditContext): Promise<UserView> {
+    return this.users.create(dto, context);
   }
 
   @Get()
@@ -23,7 +24,11 @@ export class UsersController {
   }
 
   @Patch(':id')
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateUserDto): Promise<UserView> {
-    return this.users.update(id, dto);
+  update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateUserDto,
+    @Audit() context: AuditContext,
+  ): Promise<UserView> {
+    return this.users.update(id, dto, context);
   }
 }

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { UserView } from '#contracts';
 import { DataSource, In, Repository } from 'typeorm';
+import type { AuditContext } from '../audit/audit-context.js';
+import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { hashPassword } from '../auth/passwords.js';
 import { DomainError } from '../common/domain-error.js';
@@ -26,9 +28,10 @@ export class UsersService {
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectRepository(Site) private readonly sites: Repository<Site>,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly audit: AuditService,
   ) {}
 
-  async create(dto: CreateUserDto): Promise<UserView> {
+  async create(dto: CreateUserDto, context: AuditContext): Promise<UserView> {
     const sites = await this.findSites(dto.siteIds);
     if (await this.users.existsBy({ username: dto.username })) {
       throw new DomainError('conflict', `username "${dto.username}" is taken`);
@@ -41,7 +44,10 @@ export class UsersService {
       active: true,
       sites,
     });
-    return toUserView(await this.users.save(user));
+    return this.audit.transaction(context, async (manager) => {
+      const after = toUserView(await manager.save(user));
+      return { result: after, audit: { action: 'user.create', entityType: 'user', entityId: after.id, after } };
+    });
   }
 
   async list(): Promise<UserView[]> {
@@ -49,15 +55,23 @@ export class UsersService {
     return users.map(toUserView);
   }
 
-  async update(id: string, dto: UpdateUserDto): Promise<UserView> {
+  async update(id: string, dto: UpdateUserDto, context: AuditContext): Promise<UserView> {
     const user = await this.users.findOne({ where: { id }, relations: { sites: true } });
     if (!user) throw DomainError.notFound('user');
+    const before = toUserView(user);
     if (dto.role !== undefined) user.role = dto.role;
     if (dto.active !== undefined) user.active = dto.active;
     if (dto.displayName !== undefined) user.displayName = dto.displayName;
     if (dto.siteIds !== undefined) user.sites = await this.findSites(dto.siteIds);
     if (dto.password !== undefined) user.passwordHash = await hashPassword(dto.password);
-    return toUserView(await this.users.save(user));
+    return this.audit.transaction(context, async (manager) => {
+      const after = toUserView(await manager.save(user));
+      const details = dto.password !== undefined ? { passwordChanged: true } : null;
+      return {
+        result: after,
+        audit: { action: 'user.update', entityType: 'user', entityId: id, before, after, details },
+      };
+    });
   }
 
   findForLogin(username: string): Promise<User | null> {

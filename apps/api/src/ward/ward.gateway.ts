@@ -3,6 +3,8 @@ import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '
 import type { WardClientEvents, WardServerEvents } from '#contracts';
 import type { Namespace, Socket } from 'socket.io';
 import type { AuthUser } from '../auth/auth-user.js';
+import { userActor } from '../audit/audit-context.js';
+import { AuditService } from '../audit/audit.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import { logger } from '../common/logger.js';
 import { DomainEvents } from '../events/domain-events.js';
@@ -22,6 +24,7 @@ export class WardGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     private readonly auth: AuthService,
     private readonly ward: WardService,
     private readonly events: DomainEvents,
+    private readonly audit: AuditService,
   ) {}
 
   afterInit(namespace: Namespace<WardClientEvents, WardServerEvents>): void {
@@ -57,7 +60,17 @@ export class WardGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     const { user } = socket.data;
     await socket.join(user.siteIds.map(siteRoom));
     try {
-      socket.emit('snapshot', { sessions: await this.ward.snapshot(user.siteIds) });
+      const sessions = await this.ward.snapshot(user.siteIds);
+      // The snapshot shows patients' sessions: a read, audited like a REST read.
+      await this.audit.recordAlone(
+        { actor: userActor(user), ip: socket.handshake.address, correlationId: socket.id },
+        {
+          action: 'ward.snapshot',
+          entityType: 'session',
+          details: { siteIds: user.siteIds, sessionIds: sessions.map((s) => s.id) },
+        },
+      );
+      socket.emit('snapshot', { sessions });
     } catch (error) {
       logger.warn({ err: error }, 'could not send a ward snapshot; disconnecting');
       socket.disconnect(true);
