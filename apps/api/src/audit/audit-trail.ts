@@ -85,7 +85,7 @@ export class AuditTrail {
     }
     params.push(limit + 1);
     const rows: AuditRecord[] = await this.dataSource.query(
-      `${SELECT} ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT $${params.length}`,
+      `${SELECT} ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY audit_events.seq DESC LIMIT $${params.length}`,
       params,
     );
     const items = rows.slice(0, limit);
@@ -101,7 +101,7 @@ export class AuditTrail {
       params.push(after);
       clauses.push(`seq > $${params.length}::bigint`);
       const rows: AuditRecord[] = await this.dataSource.query(
-        `${SELECT} WHERE ${clauses.join(' AND ')} ORDER BY seq LIMIT 2000`,
+        `${SELECT} WHERE ${clauses.join(' AND ')} ORDER BY audit_events.seq LIMIT 2000`,
         params,
       );
       if (rows.length === 0) return;
@@ -128,7 +128,7 @@ export class AuditTrail {
       const rows: { seq: string; id: string; prev_hash: string; hash: string; expected: string }[] =
         await this.dataSource.query(
           `SELECT seq::text, id, prev_hash, hash, audit_event_hash(e) AS expected FROM audit_events e
-          WHERE seq > $1::bigint ORDER BY seq LIMIT ${VERIFY_BATCH}`,
+          WHERE seq > $1::bigint ORDER BY e.seq LIMIT ${VERIFY_BATCH}`,
           [previous.seq.toString()],
         );
       for (const row of rows) {
