@@ -58,6 +58,19 @@ describe('audit trail', () => {
     await nurse.get(`/sessions/${session.id}/alerts`);
     expect((await nurse.post(`/sessions/${session.id}/infusion-start`, {})).status).toBe(422);
     await clinician.ok(`/sessions/${session.id}/infusion-start`, { overrideReason: 'manual recheck 136/86' });
+    expect(
+      await monitor.send({ seq: 100, recordedAt: new Date().toISOString(), sbp: 192, dbp: 101, hr: 80 }),
+    ).toMatchObject({
+      ok: true,
+    });
+    let alertId = '';
+    let alertReads = 1;
+    await eventually(async () => {
+      alertReads++;
+      const alerts = (await nurse.get(`/sessions/${session.id}/alerts`)).body as { id: string; kind: string }[];
+      alertId = alerts.find((a) => a.kind === 'bp_rise')!.id;
+    });
+    await nurse.ok(`/alerts/${alertId}/acknowledge`, { note: 'manual 150/90' });
     const ward = await connectWard(nurse);
     await ward.snapshot;
     ward.close();
@@ -69,7 +82,7 @@ describe('audit trail', () => {
     expect(count('session.create')).toBe(1);
     expect(count('session.read')).toBe(1);
     expect(count('readings.read')).toBe(1);
-    expect(count('alerts.read')).toBe(1);
+    expect(count('alerts.read')).toBe(alertReads);
     expect(count('session.infusion_start')).toBe(1);
     expect(count('session.gate_override')).toBe(1);
     expect(count('session.abort')).toBe(1);
@@ -96,6 +109,14 @@ describe('audit trail', () => {
     expect(aborted.before).toMatchObject({ phase: 'infusing' });
     expect(aborted.after).toMatchObject({ phase: 'aborted', abortReason: 'patient request' });
 
+    const acks = await events(`action=alert.acknowledge&entityId=${alertId}`);
+    expect(acks).toHaveLength(1);
+    expect(acks[0]).toMatchObject({
+      actorId: me.id,
+      siteId,
+      before: { state: 'active' },
+      after: { state: 'acknowledged', note: 'manual 150/90' },
+    });
     const snapshots = await events(`action=ward.snapshot&actor=${me.id}`);
     expect(snapshots).toHaveLength(1);
     expect(snapshots[0]!.details).toMatchObject({ sessionIds: expect.arrayContaining([session.id]) });
