@@ -88,7 +88,7 @@ describe('audit trail', () => {
     expect(count('session.abort')).toBe(1);
     await eventually(async () => expect((await events(`action=ingest.summary&entityId=${session.id}`)).length).toBe(1));
     const summary = (await events(`action=ingest.summary&entityId=${session.id}`))[0]!;
-    expect(summary.details).toMatchObject({ readings: 61, firstSeq: '1', lastSeq: '61' });
+    expect(summary.details).toMatchObject({ readings: 62, firstSeq: '1', lastSeq: '100' });
 
     const created = about.find((e) => e.action === 'session.create')!;
     expect(created).toMatchObject({
