@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { SYSTEM } from '../audit/audit-context.js';
+import { AuditService } from '../audit/audit.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { logger } from '../common/logger.js';
 import { hashPassword } from './passwords.js';
@@ -12,6 +14,7 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -20,12 +23,26 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
     ];
     if (count > 0) return;
     const password = this.config.adminPassword ?? randomBytes(12).toString('base64url');
-    const inserted: unknown[] = await this.dataSource.query(
-      `INSERT INTO users (username, display_name, role, password_hash)
-       SELECT $1, 'Administrator', 'admin', $2 WHERE NOT EXISTS (SELECT 1 FROM users)
-       RETURNING id`,
-      [this.config.adminUsername.toLowerCase(), await hashPassword(password)],
-    );
+    const inserted = await this.dataSource.transaction(async (manager) => {
+      const rows: { id: string }[] = await manager.query(
+        `INSERT INTO users (username, display_name, role, password_hash)
+         SELECT $1, 'Administrator', 'admin', $2 WHERE NOT EXISTS (SELECT 1 FROM users)
+         RETURNING id`,
+        [this.config.adminUsername.toLowerCase(), await hashPassword(password)],
+      );
+      const id = rows[0]?.id;
+      if (id) {
+        const after = { id, username: this.config.adminUsername.toLowerCase(), role: 'admin', siteIds: [] };
+        await this.audit.record(manager, SYSTEM, {
+          action: 'user.create',
+          entityType: 'user',
+          entityId: id,
+          after,
+          details: { bootstrap: true },
+        });
+      }
+      return rows;
+    });
     if (inserted.length === 0) return;
     logger.info({ username: this.config.adminUsername }, 'created the first admin account');
     if (!this.config.adminPassword) {
