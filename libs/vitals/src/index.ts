@@ -5,3 +5,4 @@ export * from './protocol.js';
 export * from './downsample.js';
 export * from './protocol-validation.js';
 export * from './engine/index.js';
+export * from './discharge.js';
