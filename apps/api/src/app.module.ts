@@ -14,7 +14,12 @@ import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
 import { BootstrapAdmin } from './auth/bootstrap-admin.js';
 import { LoginThrottle } from './auth/login-throttle.js';
+import { Clock } from './common/clock.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
+import { RecoveryController } from './recovery/recovery.controller.js';
+import { RecoveryService } from './recovery/recovery.service.js';
+import { SessionStory } from './recovery/session-story.js';
+import { TestClockController } from './recovery/test-clock.controller.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { ENTITIES } from './database/entities.js';
@@ -62,6 +67,8 @@ export class AppModule {
         SessionsController,
         AlertsController,
         AuditController,
+        RecoveryController,
+        ...(config.testClock ? [TestClockController] : []),
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
@@ -69,6 +76,9 @@ export class AppModule {
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         DomainEvents,
         AuditService,
+        Clock,
+        SessionStory,
+        RecoveryService,
         AuditTrail,
         LoginThrottle,
         AuthService,

@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from '../app.module.js';
-import { PinoNestLogger } from '../common/logger.js';
+import { logger, PinoNestLogger } from '../common/logger.js';
 import { requestLog } from '../common/request-log.middleware.js';
 import type { AppConfig } from '../config/config.js';
 import { WsAdapter } from './ws-adapter.js';
@@ -33,5 +37,38 @@ export async function createApp(config: AppConfig, databaseUrl: string, jwtSecre
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  serveDashboard(app);
   return app;
+}
+
+/** The nurses' dashboard as built by `npm run build:dashboard`: dist/dashboard, beside dist/apps. */
+const DASHBOARD_DIR = fileURLToPath(new URL('../../../../dashboard/', import.meta.url));
+/** Paths that belong to the service, never to the dashboard (express sees them before Nest's routes). */
+const SERVICE_PATH = /^\/(api|health|socket\.io)(\/|$)/;
+
+/**
+ * Serves the dashboard at `/`. Its pages are addressed by path (`/sessions/:id`), so any other GET
+ * that is not a file answers with index.html and the page routes itself. A service built without
+ * the dashboard still runs; it only says so in the log.
+ */
+function serveDashboard(app: NestExpressApplication): void {
+  const index = path.join(DASHBOARD_DIR, 'index.html');
+  if (!existsSync(index)) {
+    logger.warn({ dir: DASHBOARD_DIR }, 'dashboard not built (npm run build:dashboard); serving the API only');
+    return;
+  }
+  // Only /assets is looked up on disk, so API calls cost no file-system look-up. Asset names carry a
+  // content hash, so browsers may keep them; index.html is always revalidated to pick up a new build.
+  app.useStaticAssets(path.join(DASHBOARD_DIR, 'assets'), {
+    prefix: '/assets/',
+    index: false,
+    immutable: true,
+    maxAge: '365d',
+  });
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    const isPage = request.method === 'GET' || request.method === 'HEAD';
+    if (!isPage || SERVICE_PATH.test(request.path) || path.extname(request.path) !== '') return next();
+    response.setHeader('Cache-Control', 'no-cache');
+    response.sendFile(index);
+  });
 }

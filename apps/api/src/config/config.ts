@@ -19,6 +19,8 @@ export interface AppConfig {
   loginMaxFailures: number;
   loginLockoutSeconds: number;
   corsOrigin: string | null;
+  /** TEST_CLOCK=1 (never in production): tests may move the clinical clock forward. */
+  testClock: boolean;
 }
 
 export class ConfigError extends Error {
@@ -76,6 +78,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000, problems),
     loginLockoutSeconds: integer(env, 'LOGIN_LOCKOUT_SECONDS', 300, 1, 86400, problems),
     corsOrigin: env.CORS_ORIGIN?.trim() || null,
+    testClock: env.TEST_CLOCK === '1' && !production,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

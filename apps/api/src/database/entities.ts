@@ -1,3 +1,9 @@
+import {
+  AddendumRow,
+  DischargeChecklistRow,
+  RecoveryObservationRow,
+  SignatureRow,
+} from '../recovery/recovery.entities.js';
 import { AuditChainHead, AuditEvent } from '../audit/audit-event.entity.js';
 import { AlertRow } from '../alerts/alert.entity.js';
 import { AlertTransition } from '../alerts/alert-transition.entity.js';
@@ -21,4 +27,8 @@ export const ENTITIES = [
   EngineStateRow,
   AuditEvent,
   AuditChainHead,
+  RecoveryObservationRow,
+  DischargeChecklistRow,
+  SignatureRow,
+  AddendumRow,
 ];

@@ -4,6 +4,7 @@ import { Audit, type AuditContext } from '../audit/audit-context.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { ReadingsService } from '../readings/readings.service.js';
+import { type SessionRecord, SessionStory } from '../recovery/session-story.js';
 import { AbortDto, CreateSessionDto, InfusionStartDto, ListSessionsQuery, ReadingsQuery } from './sessions.dto.js';
 import { type SessionView, toSessionView } from './session-view.js';
 import { SessionsService } from './sessions.service.js';
@@ -16,6 +17,7 @@ export class SessionsController {
   constructor(
     private readonly sessions: SessionsService,
     private readonly readings: ReadingsService,
+    private readonly story: SessionStory,
   ) {}
 
   @Post()
@@ -38,15 +40,16 @@ export class SessionsController {
     return found.map(toSessionView);
   }
 
+  /** The whole story: phases with times, baseline, alerts with durations, observations, checklist, signature, addenda. */
   @Get(':id')
   async get(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentUser() user: AuthUser,
     @Audit() context: AuditContext,
-  ): Promise<SessionView> {
+  ): Promise<SessionRecord> {
     const session = await this.sessions.get(id, user);
     await this.sessions.recordRead(context, 'session.read', session);
-    return toSessionView(session);
+    return this.story.of(session);
   }
 
   @Post(':id/infusion-start')

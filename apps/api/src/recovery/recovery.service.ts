@@ -1,0 +1,247 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { dischargeReadiness, type Readiness } from '#vitals';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AlertStore } from '../alerts/alert-store.js';
+import type { AuditContext } from '../audit/audit-context.js';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { AuthService } from '../auth/auth.service.js';
+import { Clock } from '../common/clock.js';
+import { DomainError } from '../common/domain-error.js';
+import { sha256Hex, stableJson } from '../common/stable-json.js';
+import { DomainEvents } from '../events/domain-events.js';
+import { Protocol } from '../protocols/protocol.entity.js';
+import { Session } from '../sessions/session.entity.js';
+import { SessionsService } from '../sessions/sessions.service.js';
+import type { AddendumDto, ChecklistDto, ObservationDto, SignOffDto } from './recovery.dto.js';
+import { AddendumRow, DischargeChecklistRow, RecoveryObservationRow, SignatureRow } from './recovery.entities.js';
+import { SessionStory, checklistView, observationView, signatureView } from './session-story.js';
+
+const LATEST_SQL = `SELECT
+  (SELECT sbp FROM readings WHERE session_id = $1 AND sbp > 0 ORDER BY recorded_at DESC LIMIT 1) AS sbp,
+  (SELECT dbp FROM readings WHERE session_id = $1 AND dbp > 0 ORDER BY recorded_at DESC LIMIT 1) AS dbp,
+  (SELECT hr FROM readings WHERE session_id = $1 AND hr > 0 ORDER BY recorded_at DESC LIMIT 1) AS hr,
+  (SELECT spo2 FROM readings WHERE session_id = $1 AND spo2 > 0 ORDER BY recorded_at DESC LIMIT 1) AS spo2`;
+
+/**
+ * Recovery and discharge: observations and the escort checklist during recovery, the readiness
+ * criteria, the clinician's signature that discharges and locks the record, and signed addenda after.
+ */
+@Injectable()
+export class RecoveryService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sessions: SessionsService,
+    private readonly alerts: AlertStore,
+    private readonly story: SessionStory,
+    private readonly auth: AuthService,
+    private readonly audit: AuditService,
+    private readonly events: DomainEvents,
+    private readonly clock: Clock,
+  ) {}
+
+  async addObservation(id: string, user: AuthUser, context: AuditContext, dto: ObservationDto) {
+    const session = await this.inRecovery(id, user);
+    return this.audit.transaction(context, async (manager) => {
+      const row = await manager.save(
+        manager.create(RecoveryObservationRow, {
+          sessionId: id,
+          observedAt: new Date(dto.observedAt),
+          moaas: dto.moaas,
+          oriented: dto.oriented,
+          steadyGait: dto.steadyGait,
+          nausea: dto.nausea,
+          pain: dto.pain,
+          notes: dto.notes?.trim() || null,
+          recordedBy: user.id,
+        }),
+      );
+      const after = observationView(row);
+      return { result: after, audit: { action: 'recovery.observation', ...about(session), after } };
+    });
+  }
+
+  async putChecklist(id: string, user: AuthUser, context: AuditContext, dto: ChecklistDto) {
+    const session = await this.inRecovery(id, user);
+    return this.audit.transaction(context, async (manager) => {
+      const existing = await manager.findOneBy(DischargeChecklistRow, { sessionId: id });
+      const presentAt = dto.escortPresentAt ? new Date(dto.escortPresentAt) : null;
+      const confirmedBy = presentAt
+        ? existing?.escortPresentAt?.getTime() === presentAt.getTime()
+          ? existing.escortConfirmedBy
+          : user.id
+        : null;
+      const row = await manager.save(
+        manager.create(DischargeChecklistRow, {
+          sessionId: id,
+          escortName: dto.escort.name,
+          escortRelationship: dto.escort.relationship,
+          escortPhone: dto.escort.phone,
+          escortPresentAt: presentAt,
+          escortConfirmedBy: confirmedBy,
+          noDrivingAcknowledged: dto.noDrivingAcknowledged,
+          instructionsGiven: dto.instructionsGiven,
+          belongingsReturned: dto.belongingsReturned,
+          followUpAt: dto.followUpAt ? new Date(dto.followUpAt) : null,
+          updatedBy: user.id,
+          updatedAt: this.clock.now(),
+        }),
+      );
+      const after = checklistView(row);
+      const before = existing ? checklistView(existing) : null;
+      return { result: after, audit: { action: 'recovery.checklist', ...about(session), before, after } };
+    });
+  }
+
+  async readiness(id: string, user: AuthUser): Promise<Readiness> {
+    return this.readinessOf(await this.sessions.get(id, user));
+  }
+
+  /** A clinician's signature: password again, criteria met or an override reason, then discharged and locked. */
+  async signOff(id: string, user: AuthUser, context: AuditContext, dto: SignOffDto) {
+    const session = await this.sessions.get(id, user);
+    if (session.phase === 'discharged') throw locked();
+    try {
+      await this.auth.confirmPassword(user, dto.password, context.ip ?? 'unknown');
+    } catch (error) {
+      await this.audit.recordAlone(context, {
+        action: 'session.signoff_failed',
+        ...about(session),
+        details: { reason: (error as DomainError).code },
+      });
+      throw error;
+    }
+    if (session.phase !== 'recovery') {
+      throw new DomainError('wrong_phase', `Discharge is signed in recovery; this session is in ${session.phase}`, {
+        phase: session.phase,
+      });
+    }
+    const readiness = await this.readinessOf(session);
+    if (!readiness.ready && !dto.overrideReason) {
+      throw new DomainError('gate_not_met', `Not ready for discharge: ${readiness.blockers.join(', ')}`, {
+        blockers: readiness.blockers,
+        criteria: readiness.criteria.filter((c) => !c.met),
+      });
+    }
+    const signedAt = this.clock.now();
+    const signedRecord = { ...(await this.story.of(session)), readiness, signedAt: signedAt.toISOString() };
+    const recordHash = sha256Hex(stableJson(signedRecord));
+    const signature = await this.audit.transaction(context, async (manager) => {
+      const changed = await manager
+        .createQueryBuilder()
+        .update(Session)
+        .set({ phase: 'discharged', endedAt: signedAt })
+        .where(`id = :id AND phase = 'recovery'`, { id })
+        .execute();
+      if (changed.affected !== 1) throw locked();
+      const row = await manager.save(
+        manager.create(SignatureRow, {
+          sessionId: id,
+          signedBy: user.id,
+          signedByName: user.displayName,
+          signedAt,
+          meaning: dto.meaning,
+          overrideReason: readiness.ready ? null : dto.overrideReason!,
+          unmetCriteria: readiness.blockers,
+          recordHash,
+          signedRecord,
+        }),
+      );
+      const after = signatureView(row);
+      const entries = [{ action: 'session.signoff', ...about(session), after, details: { score: readiness.score } }];
+      if (!readiness.ready) {
+        entries.push({
+          action: 'session.signoff_override',
+          ...about(session),
+          after,
+          details: { score: readiness.score },
+        });
+      }
+      return { result: after, audit: entries };
+    });
+    const discharged = await this.dataSource.getRepository(Session).findOneByOrFail({ id });
+    this.events.emit('session.changed', { session: discharged, previousDeviceId: session.deviceId });
+    return signature;
+  }
+
+  async addAddendum(id: string, user: AuthUser, context: AuditContext, dto: AddendumDto) {
+    const session = await this.sessions.get(id, user);
+    return this.audit.transaction(context, async (manager: EntityManager) => {
+      const createdAt = this.clock.now();
+      const row = await manager.save(
+        manager.create(AddendumRow, {
+          sessionId: id,
+          text: dto.text,
+          authorId: user.id,
+          authorName: user.displayName,
+          authorRole: user.role,
+          createdAt,
+          textHash: sha256Hex(
+            stableJson({ sessionId: id, text: dto.text, authorId: user.id, createdAt: createdAt.toISOString() }),
+          ),
+        }),
+      );
+      return {
+        result: {
+          id: row.id,
+          text: row.text,
+          author: { id: user.id, displayName: user.displayName },
+          createdAt: createdAt.toISOString(),
+          textHash: row.textHash,
+        },
+        audit: { action: 'session.addendum', ...about(session), after: { id: row.id, text: row.text } },
+      };
+    });
+  }
+
+  private async readinessOf(session: Session): Promise<Readiness> {
+    const [protocol, latest, alerts, observation, checklist] = await Promise.all([
+      this.dataSource.getRepository(Protocol).findOneByOrFail({ id: session.protocolId }),
+      this.dataSource.query(LATEST_SQL, [session.id]) as Promise<
+        { sbp: number | null; dbp: number | null; hr: number | null; spo2: number | null }[]
+      >,
+      this.alerts.forSession(session.id),
+      this.dataSource
+        .getRepository(RecoveryObservationRow)
+        .findOne({ where: { sessionId: session.id }, order: { observedAt: 'DESC', recordedAt: 'DESC' } }),
+      this.dataSource.getRepository(DischargeChecklistRow).findOneBy({ sessionId: session.id }),
+    ]);
+    return dischargeReadiness({
+      rules: protocol.rules,
+      nowMs: this.clock.nowMs(),
+      infusionStartedAtMs: session.infusionStartedAt?.getTime() ?? null,
+      infusionEndedAtMs: session.infusionEndedAt?.getTime() ?? null,
+      baseline: session.baseline,
+      latest: latest[0]!,
+      alerts,
+      observation: observation && { ...observation, observedAtMs: observation.observedAt.getTime() },
+      checklist: checklist && {
+        escort: {
+          name: checklist.escortName,
+          relationship: checklist.escortRelationship,
+          phone: checklist.escortPhone,
+        },
+        escortPresentAtMs: checklist.escortPresentAt?.getTime() ?? null,
+        noDrivingAcknowledged: checklist.noDrivingAcknowledged,
+        instructionsGiven: checklist.instructionsGiven,
+      },
+    });
+  }
+
+  private async inRecovery(id: string, user: AuthUser): Promise<Session> {
+    const session = await this.sessions.get(id, user);
+    if (session.phase === 'discharged') throw locked();
+    if (session.phase !== 'recovery') {
+      throw new DomainError(
+        'wrong_phase',
+        `Recovery is recorded in phase recovery; this session is in ${session.phase}`,
+        { phase: session.phase },
+      );
+    }
+    return session;
+  }
+}
+
+const about = (session: Session) => ({ entityType: 'session', entityId: session.id, siteId: session.siteId });
+const locked = () => new DomainError('record_locked', 'This session is signed off and locked; add an addendum instead');
