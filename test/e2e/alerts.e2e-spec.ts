@@ -1,53 +1,8 @@
-import type { Alert, Reading } from '../../libs/contracts/src/index';
+import type { Alert } from '../../libs/contracts/src/index';
 import { startApp, type RunningApp } from '../support/app';
-import {
-  buildWorld,
-  connectDevice,
-  connectWard,
-  eventually,
-  sessionBody,
-  type DeviceClient,
-  type World,
-} from '../support/api';
+import { buildWorld, connectWard, eventually, sessionBody, type World } from '../support/api';
 import { createTestDatabase, query } from '../support/database';
-
-/** Readings stamped with the current time, as a live monitor sends them; `seq` continues per device. */
-class LiveMonitor {
-  private seq = 0;
-  constructor(readonly client: DeviceClient) {}
-
-  static async connect(baseUrl: string, token: string): Promise<LiveMonitor> {
-    const client = await connectDevice(baseUrl, token);
-    const { lastSeq } = await client.resume;
-    const monitor = new LiveMonitor(client);
-    monitor.seq = lastSeq ?? 0;
-    return monitor;
-  }
-
-  /** `count` readings one second apart, ending now. */
-  async stream(count: number, values: (i: number) => Partial<Reading>): Promise<void> {
-    const now = Date.now();
-    const batch = Array.from({ length: count }, (_, i) => ({
-      seq: ++this.seq,
-      recordedAt: new Date(now - (count - 1 - i) * 1000).toISOString(),
-      ...values(i),
-    }));
-    const ack = await this.client.sendBatch(batch);
-    if (!ack.ok || !ack.results.every((r) => r.ok)) throw new Error(`not stored: ${JSON.stringify(ack)}`);
-  }
-
-  cuff(sbp: number, dbp: number): Promise<void> {
-    return this.stream(1, () => ({ sbp, dbp, hr: 72, spo2: 98 }));
-  }
-
-  baseline(sbp = 120, dbp = 80): Promise<void> {
-    return this.stream(61, (i) => ({ hr: 72, spo2: 98, ...(i % 30 === 0 ? { sbp, dbp } : {}) }));
-  }
-
-  close(): void {
-    this.client.close();
-  }
-}
+import { LiveMonitor } from './live-monitor';
 
 describe('alerts over real sockets', () => {
   let db: { url: string; drop: () => Promise<void> };

@@ -1,0 +1,41 @@
+import type { Reading } from '../../libs/contracts/src/index';
+import { connectDevice, type DeviceClient } from '../support/api';
+
+/** A chair's monitor sending readings stamped with the current time; `seq` continues per device. */
+export class LiveMonitor {
+  private seq = 0;
+  constructor(readonly client: DeviceClient) {}
+
+  static async connect(baseUrl: string, token: string): Promise<LiveMonitor> {
+    const client = await connectDevice(baseUrl, token);
+    const { lastSeq } = await client.resume;
+    const monitor = new LiveMonitor(client);
+    monitor.seq = lastSeq ?? 0;
+    return monitor;
+  }
+
+  /** `count` readings one second apart, ending now. */
+  async stream(count: number, values: (i: number) => Partial<Reading>): Promise<void> {
+    const now = Date.now();
+    const batch = Array.from({ length: count }, (_, i) => ({
+      seq: ++this.seq,
+      recordedAt: new Date(now - (count - 1 - i) * 1000).toISOString(),
+      ...values(i),
+    }));
+    const ack = await this.client.sendBatch(batch);
+    if (!ack.ok || !ack.results.every((r) => r.ok)) throw new Error(`not stored: ${JSON.stringify(ack)}`);
+  }
+
+  cuff(sbp: number, dbp: number, hr = 72): Promise<void> {
+    return this.stream(1, () => ({ sbp, dbp, hr, spo2: 98 }));
+  }
+
+  /** 61 s of HR and SpO2 with two cuff readings: enough for the pre-dose gates. */
+  baseline(sbp = 120, dbp = 80, hr = 72): Promise<void> {
+    return this.stream(61, (i) => ({ hr: hr + (i % 5) - 2, spo2: 98, ...(i % 30 === 0 ? { sbp, dbp } : {}) }));
+  }
+
+  close(): void {
+    this.client.close();
+  }
+}
