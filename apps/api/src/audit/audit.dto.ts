@@ -1,8 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { TimeRangeQuery } from '../sessions/sessions.dto.js';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
-export class AuditFilterQuery {
+export class AuditFilterQuery extends TimeRangeQuery {
   @ApiPropertyOptional({ description: 'A user or device id, or a username' })
   @IsOptional()
   @IsString()
@@ -33,16 +34,6 @@ export class AuditFilterQuery {
   @IsOptional()
   @IsUUID()
   siteId?: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsDateString({ strict: true })
-  from?: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsDateString({ strict: true })
-  to?: string;
 }
 
 export class AuditListQuery extends AuditFilterQuery {
