@@ -220,9 +220,10 @@ describe('audit export of a large trail', () => {
       db.url,
       `BEGIN; SET LOCAL session_replication_role = replica;
        INSERT INTO audit_events (seq, at, actor_type, actor_name, action, entity_type, entity_id, prev_hash, hash)
-       SELECT g, now() - (${TOTAL} - g) * interval '1 second', 'system', 'bulk', 'test.bulk', 'session', g::text, repeat('a', 64), repeat('b', 64)
-         FROM generate_series(1, ${TOTAL}) AS g;
-       UPDATE audit_chain_head SET seq = ${TOTAL}; COMMIT;`,
+       SELECT h.seq + g, now() - (${TOTAL} - g) * interval '1 second', 'system', 'bulk', 'test.bulk', 'session', g::text,
+              repeat('a', 64), repeat('b', 64)
+         FROM generate_series(1, ${TOTAL}) AS g, audit_chain_head h;
+       UPDATE audit_chain_head SET seq = seq + ${TOTAL}; COMMIT;`,
     );
     const admin = await new Api(app.url).login(ADMIN.username, ADMIN.password);
     const baseline = await rssMb();

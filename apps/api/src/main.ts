@@ -1,6 +1,8 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from './bootstrap/create-app.js';
+import type { WsAdapter } from './bootstrap/ws-adapter.js';
 import { logger } from './common/logger.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { EmbeddedDatabase, loadOrCreateSecrets } from './database/embedded.js';
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateSecrets(config.dataDir)).jwtSecret;
 
   let app: INestApplication | null = null;
+  let sockets: WsAdapter | null = null;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -32,6 +35,14 @@ async function main(): Promise<void> {
       if (app) {
         app.get(IngestService).stopAccepting();
         await app.get(ReadingWriter).drain();
+        // The acknowledgements of the last batch go out on the next turns of the event loop.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        // Acknowledgements are out; now let go of the clients: sockets first, then idle keep-alive
+        // connections, and after a grace period any request still open.
+        sockets?.disconnectAll();
+        const http = app.getHttpServer() as Server;
+        http.closeIdleConnections();
+        setTimeout(() => http.closeAllConnections(), 2_000).unref();
         await app.close();
       }
     } catch (error) {
@@ -48,7 +59,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   try {
-    app = await createApp(config, databaseUrl, jwtSecret);
+    ({ app, sockets } = await createApp(config, databaseUrl, jwtSecret));
     await app.listen(config.port, config.host);
   } catch (error) {
     await embedded?.stop().catch(() => undefined);

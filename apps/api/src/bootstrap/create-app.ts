@@ -12,7 +12,11 @@ import { requestLog } from '../common/request-log.middleware.js';
 import type { AppConfig } from '../config/config.js';
 import { WsAdapter } from './ws-adapter.js';
 
-export async function createApp(config: AppConfig, databaseUrl: string, jwtSecret: string): Promise<INestApplication> {
+export async function createApp(
+  config: AppConfig,
+  databaseUrl: string,
+  jwtSecret: string,
+): Promise<{ app: INestApplication; sockets: WsAdapter }> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, databaseUrl, jwtSecret), {
     logger: new PinoNestLogger(),
     bodyParser: true,
@@ -22,7 +26,8 @@ export async function createApp(config: AppConfig, databaseUrl: string, jwtSecre
   app.use(requestLog);
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/ready'] });
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  app.useWebSocketAdapter(new WsAdapter(app));
+  const sockets = new WsAdapter(app);
+  app.useWebSocketAdapter(sockets);
   if (config.corsOrigin) app.enableCors({ origin: config.corsOrigin.split(',') });
 
   const document = SwaggerModule.createDocument(
@@ -38,7 +43,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, jwtSecre
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   serveDashboard(app);
-  return app;
+  return { app, sockets };
 }
 
 /** The nurses' dashboard as built by `npm run build:dashboard`: dist/dashboard, beside dist/apps. */

@@ -4,6 +4,17 @@ import { coalesceWebSocketWrites } from './coalesce-websocket-writes.js';
 
 /** socket.io with limits suited to monitors: 1 MB per message, no per-message compression. */
 export class WsAdapter extends IoAdapter {
+  private io: Server | null = null;
+
+  /**
+   * Shutdown: closes every client's connection, so none (long-polling ones included) holds the server
+   * open. Closing the transport, not sending a socket.io disconnect, lets clients reconnect by
+   * themselves to the next instance.
+   */
+  disconnectAll(): void {
+    this.io?.engine.close();
+  }
+
   override createIOServer(port: number, options?: ServerOptions) {
     const server = super.createIOServer(port, {
       ...options,
@@ -14,6 +25,7 @@ export class WsAdapter extends IoAdapter {
       connectTimeout: 10_000,
     } as ServerOptions) as Server;
     coalesceWebSocketWrites(server);
+    this.io = server;
     return server;
   }
 }
