@@ -1,0 +1,35 @@
+import { useSyncExternalStore } from 'react';
+import { AdminPage } from './admin/AdminPage';
+import { Header } from './components/Header';
+import { LoginPage } from './pages/LoginPage';
+import { SessionPage } from './pages/SessionPage';
+import { WardBoard } from './pages/WardBoard';
+import { usePath } from './router';
+import { signIn } from './sign-in';
+import { WardProvider } from './ward/ward-context';
+
+export function App() {
+  const signedIn = useSyncExternalStore(signIn.subscribe, signIn.current);
+  const path = usePath();
+  if (!signedIn) return <LoginPage />;
+  const { user, token } = signedIn;
+
+  // Admins manage the system; they take no part in sessions (the service answers 403).
+  if (user.role === 'admin') {
+    return (
+      <>
+        <Header user={user} />
+        <main id="main">
+          <AdminPage />
+        </main>
+      </>
+    );
+  }
+  const sessionId = /^\/sessions\/([0-9a-f-]{36})$/i.exec(path)?.[1];
+  return (
+    <WardProvider token={token}>
+      <Header user={user} ward />
+      <main id="main">{sessionId ? <SessionPage key={sessionId} sessionId={sessionId} /> : <WardBoard />}</main>
+    </WardProvider>
+  );
+}

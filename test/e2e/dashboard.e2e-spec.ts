@@ -1,0 +1,197 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Alert } from '../../libs/contracts/src/index';
+import { startApp, type RunningApp } from '../support/app';
+import { buildWorld, eventually, sessionBody, unique, type World } from '../support/api';
+import { createTestDatabase } from '../support/database';
+import { ROOT } from '../support/processes';
+import { LiveMonitor } from './live-monitor';
+
+/** Debian's Chromium (.ci/run installs it); playwright-core drives it, nothing is downloaded. */
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const PASSWORD = 'ward-password-123';
+const screenshot = (name: string) => path.join(ROOT, 'docs/screenshots', name);
+
+describe('the ward dashboard in a browser', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let app: RunningApp;
+  let world: World;
+  let browser: Browser;
+  let page: Page;
+  const monitors: LiveMonitor[] = [];
+  let nurseB: string;
+  const chairs: { id: string; patientRef: string; monitor: LiveMonitor }[] = [];
+
+  /** A user with a known password (buildWorld's are not exposed), to sign in through the page. */
+  async function staff(siteId: string, displayName: string): Promise<string> {
+    const username = unique('ward-nurse').toLowerCase();
+    await world.admin.ok('/users', { username, displayName, role: 'nurse', password: PASSWORD, siteIds: [siteId] });
+    return username;
+  }
+
+  async function chair(name: string) {
+    const device = await world.admin.ok('/devices', { siteId: world.a.siteId, name: unique('monitor') });
+    const session = await world.a.nurse.ok(
+      '/sessions',
+      sessionBody(world.a.siteId, device.id, world.protocolId, { chair: name }),
+    );
+    const monitor = await LiveMonitor.connect(app.url, device.token);
+    monitors.push(monitor);
+    const made = { id: session.id as string, patientRef: session.patientRef as string, monitor };
+    chairs.push(made);
+    return made;
+  }
+
+  async function signInAs(target: Page, username: string): Promise<void> {
+    await target.goto(app.url);
+    await target.getByLabel('Username').fill(username);
+    await target.getByLabel('Password').fill(PASSWORD);
+    await target.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  const tile = (sessionId: string) => page.locator(`[data-session-id="${sessionId}"]`);
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+    db = await createTestDatabase();
+    app = await startApp(db.url);
+    world = await buildWorld(app.url, 0);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+
+  afterAll(async () => {
+    for (const monitor of monitors) monitor.close();
+    await browser?.close();
+    await app?.stop();
+    await db?.drop();
+  });
+
+  it('serves the dashboard at / and on its own paths, and leaves the API to the service', async () => {
+    const root = await fetch(`${app.url}/`);
+    expect(root.headers.get('content-type')).toMatch(/text\/html/);
+    const deepLink = await fetch(`${app.url}/sessions/00000000-0000-0000-0000-000000000000`);
+    expect(await deepLink.text()).toContain('<div id="root">');
+    const unknownApi = await fetch(`${app.url}/api/v1/no-such-thing`);
+    expect(unknownApi.status).toBe(404);
+    expect(unknownApi.headers.get('content-type')).toMatch(/json/);
+    expect((await fetch(`${app.url}/health`)).status).toBe(200);
+    expect((await fetch(`${app.url}/assets/missing.js`)).status).toBe(404);
+  });
+
+  it('signs a nurse in and keeps a tile live from a monitor streaming over a socket', async () => {
+    const nurseA = await staff(world.a.siteId, 'Ada Byrne, RN');
+    nurseB = await staff(world.b.siteId, 'Ben Okafor, RN');
+    const first = await chair('Chair 1');
+    await signInAs(page, nurseA);
+    await tile(first.id).waitFor();
+    expect(await tile(first.id).innerText()).toContain('Baseline');
+
+    await first.monitor.baseline(120, 80);
+    await eventually(async () => {
+      const text = await tile(first.id).innerText();
+      expect(text).toMatch(/HR \/min\s*7\d/);
+      expect(text).toMatch(/BP mmHg\s*120\/80/);
+    });
+    await first.monitor.stream(1, () => ({ hr: 97, spo2: 96 }));
+    await eventually(async () => expect(await tile(first.id).innerText()).toMatch(/HR \/min\s*97/));
+  });
+
+  it('shows a high alert within 2 s of the reading that raises it, flashing, in colour and in words', async () => {
+    const [first] = chairs;
+    // Two more chairs so the board looks like a ward: one with a medium alert, one still in baseline.
+    const second = await chair('Chair 2');
+    await second.monitor.baseline(118, 76, 80);
+    await world.a.nurse.ok(`/sessions/${second.id}/infusion-start`, {});
+    await second.monitor.cuff(150, 84, 84);
+    await second.monitor.cuff(152, 86, 86);
+    const third = await chair('Chair 3');
+    await third.monitor.stream(20, (i) => ({ hr: 66 + (i % 3), spo2: 99 }));
+
+    await world.a.nurse.ok(`/sessions/${first!.id}/infusion-start`, {});
+    await eventually(async () => expect(await tile(first!.id).innerText()).toContain('Infusing'));
+    const sentAt = Date.now();
+    await first!.monitor.cuff(190, 100, 96);
+    await tile(first!.id)
+      .locator('.tile-alert', { hasText: /HIGH · SBP 190/ })
+      .waitFor({ timeout: 2000 });
+    expect(Date.now() - sentAt).toBeLessThan(2000);
+    expect(await tile(first!.id).getAttribute('class')).toContain('alarm-high-unacknowledged');
+    expect(await tile(first!.id).innerText()).toContain('not acknowledged');
+    await page.getByText('1 high alarm to acknowledge').waitFor();
+    await tile(second.id)
+      .locator('.tile-alert', { hasText: /MEDIUM · SBP/ })
+      .waitFor();
+
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: screenshot('board.png'), animations: 'disabled' });
+  });
+
+  it('opens the session, charts it, and takes an acknowledgement with a note', async () => {
+    const [first] = chairs;
+    await tile(first!.id).click();
+    await page.waitForURL(`**/sessions/${first!.id}`);
+    const alertItem = page.locator('.alert-item', { hasText: /HIGH · SBP 190/ });
+    await alertItem.waitFor();
+    await eventually(async () => expect(await page.locator('.chart canvas').count()).toBe(2));
+    // Live on this page too: a reading after it opened is charted (the uPlot legend shows the latest value).
+    await first!.monitor.stream(3, () => ({ hr: 101, spo2: 95 }));
+    await eventually(async () => expect(await page.locator('.vitals').innerText()).toMatch(/HR \/min\s*101/));
+    await page.screenshot({ path: screenshot('session.png'), animations: 'disabled' });
+
+    await alertItem.getByPlaceholder('Note (optional)').fill('Rechecked manually 184/98; doctor informed');
+    await alertItem.getByRole('button', { name: 'Acknowledge' }).click();
+    await eventually(async () => expect(await alertItem.innerText()).toMatch(/acknowledged by Ada Byrne, RN/));
+    expect(await alertItem.innerText()).toContain('Rechecked manually 184/98');
+    const stored = (await world.a.nurse.get(`/sessions/${first!.id}/alerts`)).body as (Alert & {
+      acknowledgementNote: string;
+    })[];
+    expect(stored.find((a) => a.kind === 'bp_rise')).toMatchObject({
+      state: 'acknowledged',
+      acknowledgementNote: 'Rechecked manually 184/98; doctor informed',
+    });
+    await page.getByText('No high alarms').waitFor();
+  });
+
+  it('shows a nurse of another site none of it', async () => {
+    const other = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signInAs(other, nurseB);
+    await other.getByText('No open sessions at your sites.').waitFor();
+    const board = await other.locator('main').innerText();
+    for (const { patientRef } of chairs) expect(board).not.toContain(patientRef);
+    expect(board).not.toContain('Chair');
+
+    await other.goto(`${app.url}/sessions/${chairs[0]!.id}`);
+    await other.getByText('This session was not found').waitFor();
+    expect(await other.locator('main').innerText()).not.toContain(chairs[0]!.patientRef);
+    await other.close();
+  });
+
+  it('makes a lost connection obvious, then rebuilds the board from the new snapshot', async () => {
+    await page.goto(app.url);
+    const [first] = chairs;
+    await tile(first!.id).waitFor();
+    // Let the tiles' history requests finish: a request in flight holds the service's shutdown open.
+    await page.waitForLoadState('networkidle');
+    const port = app.port;
+    await app.stop();
+    await page.getByText('Connection lost').waitFor();
+    expect(await page.locator('.board').getAttribute('class')).toContain('not-live');
+
+    app = await startApp(db.url, { PORT: String(port) });
+    await page.getByText('Connection lost').waitFor({ state: 'detached', timeout: 15_000 });
+    await tile(first!.id).waitFor();
+    expect(await page.locator('.board').getAttribute('class')).not.toContain('not-live');
+  });
+});
