@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import { AdminPage } from './admin/AdminPage';
+import { AuditPage } from './admin/AuditPage';
 import { Header } from './components/Header';
 import { LoginPage } from './pages/LoginPage';
 import { SessionPage } from './pages/SessionPage';
@@ -19,9 +20,7 @@ export function App() {
     return (
       <>
         <Header user={user} />
-        <main id="main">
-          <AdminPage />
-        </main>
+        <main id="main">{path === '/audit' ? <AuditPage /> : <AdminPage />}</main>
       </>
     );
   }

@@ -12,12 +12,16 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls `/api/v1` as the signed-in user. A 401 means the sign-in has ended: back to the login page. */
-export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown): Promise<T> {
+/**
+ * The service's answer to a password entered again (discharge sign-off). It is a 401 too, but the
+ * sign-in is still good: only a refused token should send the user back to the login page.
+ */
+const WRONG_PASSWORD = 'Wrong password';
+
+async function send(method: string, path: string, body?: unknown): Promise<Response> {
   const token = signIn.current()?.token;
-  let response: Response;
   try {
-    response = await fetch(`/api/v1${path}`, {
+    return await fetch(`/api/v1${path}`, {
       method,
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -28,13 +32,32 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: str
   } catch {
     throw new ApiError(0, null, 'The service cannot be reached. Check the network and try again.');
   }
+}
+
+/** A refused answer as an ApiError. A 401 means the sign-in has ended: back to the login page. */
+async function refusal(response: Response): Promise<ApiError> {
   const text = await response.text();
-  const parsed: unknown = text ? safeJson(text) : undefined;
-  if (!response.ok) {
-    if (response.status === 401 && token) signIn.end();
-    throw new ApiError(response.status, (parsed as ErrorBody | undefined) ?? null);
-  }
-  return parsed as T;
+  const body = ((text ? safeJson(text) : undefined) as ErrorBody | undefined) ?? null;
+  if (response.status === 401 && signIn.current() && body?.message !== WRONG_PASSWORD) signIn.end();
+  return new ApiError(response.status, body);
+}
+
+/** Calls `/api/v1` as the signed-in user. */
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH', path: string, body?: unknown): Promise<T> {
+  const response = await send(method, path, body);
+  if (!response.ok) throw await refusal(response);
+  const text = await response.text();
+  return (text ? safeJson(text) : undefined) as T;
+}
+
+/**
+ * A file the API serves only with the bearer token (the printable record, audit exports): a plain
+ * link cannot carry the token, so it is fetched and handed to the browser as a Blob.
+ */
+export async function getBlob(path: string): Promise<Blob> {
+  const response = await send('GET', path);
+  if (!response.ok) throw await refusal(response);
+  return response.blob();
 }
 
 function safeJson(text: string): unknown {
@@ -47,3 +70,4 @@ function safeJson(text: string): unknown {
 
 export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
+export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);

@@ -5,6 +5,7 @@ import './styles/base.css';
 import './styles/board.css';
 import './styles/session.css';
 import './styles/admin.css';
+import './styles/discharge.css';
 import { App } from './App';
 
 createRoot(document.getElementById('root')!).render(

@@ -1,6 +1,6 @@
 import { type AnchorHTMLAttributes, type MouseEvent, useSyncExternalStore } from 'react';
 
-/** Three pages need no routing library: the path is the state, the History API moves it. */
+/** A handful of pages need no routing library: the path is the state, the History API moves it. */
 const listeners = new Set<() => void>();
 window.addEventListener('popstate', () => listeners.forEach((listener) => listener()));
 

@@ -14,7 +14,16 @@ export function Header({ user, ward = false }: { user: UserView; ward?: boolean 
         <Link to="/" className="brand">
           Infusion Monitor
         </Link>
-        <nav aria-label="Pages">{ward ? <Link to="/">Ward board</Link> : <Link to="/">Administration</Link>}</nav>
+        <nav aria-label="Pages">
+          {ward ? (
+            <Link to="/">Ward board</Link>
+          ) : (
+            <>
+              <Link to="/">Administration</Link>
+              {user.role === 'admin' && <Link to="/audit">Audit</Link>}
+            </>
+          )}
+        </nav>
         {ward && <AlarmBar />}
         <div className="who">
           <span>

@@ -1,10 +1,13 @@
+import { get } from '../api';
 import { BloodPressureReadout, VitalReadout } from '../components/VitalReadout';
 import { PHASE_NAMES, phaseStart } from '../components/SessionTile';
+import { DischargeSection } from '../discharge/DischargeSection';
 import { formatElapsed } from '../format';
 import { Link } from '../router';
 import { AlertList } from '../session/AlertList';
 import { InfusionControls } from '../session/InfusionControls';
 import { TrendCharts } from '../session/TrendCharts';
+import type { SessionRecord } from '../session/records';
 import { useSessionRecord } from '../session/use-session-record';
 import { signIn } from '../sign-in';
 import { useNow } from '../use-now';
@@ -84,6 +87,13 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
           <AlertList alerts={record.alerts} onChange={record.reloadAlerts} />
         </aside>
       </div>
+      <DischargeSection
+        sessionId={session.id}
+        phase={summary.phase}
+        role={role}
+        // Signed means discharged: the header's phase follows at once rather than with the socket.
+        onSigned={() => void get<SessionRecord>(`/sessions/${session.id}`).then(record.setSession, () => undefined)}
+      />
     </article>
   );
 }

@@ -1,0 +1,178 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { ADMIN, startApp, type RunningApp } from '../support/app';
+import { buildWorld, eventually, sessionBody, unique, type World } from '../support/api';
+import { createTestDatabase } from '../support/database';
+import { LiveMonitor } from './live-monitor';
+
+/** Debian's Chromium, driven by playwright-core as in dashboard.e2e-spec.ts. */
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const PASSWORD = 'ward-password-123';
+
+describe('discharge and audit in the dashboard', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let app: RunningApp;
+  let world: World;
+  let browser: Browser;
+  let page: Page;
+  let monitor: LiveMonitor | undefined;
+  let sessionId: string;
+  let clinician: string;
+  const clinicianName = 'Dr Clara Moss';
+
+  async function signInAs(target: Page, username: string, password = PASSWORD): Promise<void> {
+    await target.goto(app.url);
+    await target.getByLabel('Username').fill(username);
+    await target.getByLabel('Password').fill(password);
+    await target.getByRole('button', { name: 'Sign in' }).click();
+    await target.getByRole('button', { name: 'Sign out' }).waitFor();
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+    db = await createTestDatabase();
+    app = await startApp(db.url, { TEST_CLOCK: '1' });
+    world = await buildWorld(app.url, 0);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+
+  afterAll(async () => {
+    monitor?.close();
+    await browser?.close();
+    await app?.stop();
+    await db?.drop();
+  });
+
+  it('lets a clinician record recovery, see readiness turn ready, and sign the discharge', async () => {
+    clinician = unique('ward-clinician').toLowerCase();
+    await world.admin.ok('/users', {
+      username: clinician,
+      displayName: clinicianName,
+      role: 'clinician',
+      password: PASSWORD,
+      siteIds: [world.a.siteId],
+    });
+    const device = await world.admin.ok('/devices', { siteId: world.a.siteId, name: unique('monitor') });
+    const session = await world.a.nurse.ok(
+      '/sessions',
+      sessionBody(world.a.siteId, device.id, world.protocolId, { chair: 'Chair 4' }),
+    );
+    sessionId = session.id;
+    monitor = await LiveMonitor.connect(app.url, device.token);
+    await monitor.baseline(120, 80);
+    await world.a.nurse.ok(`/sessions/${sessionId}/infusion-start`, {});
+    await world.a.nurse.ok(`/sessions/${sessionId}/infusion-end`);
+
+    await signInAs(page, clinician);
+    await page.goto(`${app.url}/sessions/${sessionId}`);
+    const readiness = page.locator('.readiness');
+    await readiness.getByText('Not ready for discharge').waitFor();
+    const criterion = (code: string) => page.locator(`[data-criterion="${code}"]`);
+    expect(await criterion('min_observation').innerText()).toMatch(/not met[\s\S]*0 of 60 minutes observed/);
+
+    const observation = page.getByRole('form', { name: 'Recovery observation' });
+    await observation.getByLabel('MOAA/S (0–5)').selectOption('5');
+    await observation.getByLabel('Oriented').check();
+    await observation.getByLabel('Steady gait').check();
+    await observation.getByLabel('Pain (0–10)').fill('1');
+    await observation.getByLabel('Notes').fill('Alert, walking unaided');
+    await observation.getByRole('button', { name: 'Record observation' }).click();
+    await page.locator('.observations', { hasText: 'Alert, walking unaided' }).waitFor();
+    await criterion('sedation_cleared').locator('.criterion-state', { hasText: /^met$/ }).waitFor();
+
+    const checklist = page.getByRole('form', { name: 'Discharge checklist' });
+    await checklist.getByLabel('Escort name').fill('Ann Lee');
+    await checklist.getByLabel('Relationship').fill('sister');
+    await checklist.getByLabel('Phone').fill('+44 7700 900123');
+    await checklist.getByLabel('No driving until the next day acknowledged').check();
+    await checklist.getByLabel('Discharge instructions given').check();
+    await checklist.getByLabel('Belongings returned').check();
+    await checklist.getByRole('button', { name: 'Escort present now' }).click();
+    await checklist.getByText('Escort confirmed present at').waitFor();
+    await criterion('escort').getByText('Ann Lee (sister) present').waitFor();
+    await readiness.getByText('1 of 10 criteria not met').waitFor();
+
+    // An hour of observation on the clinical clock, then the page asked at once rather than in 30 s.
+    await world.a.nurse.ok('/test/clock', { advanceMs: 61 * 60_000 });
+    await readiness.getByRole('button', { name: 'Check again' }).click();
+    await readiness.getByText('Ready for discharge: every criterion is met.').waitFor();
+    expect(await readiness.innerText()).toContain('Recovery score 10/10');
+
+    const signOff = page.getByRole('form', { name: 'Discharge sign-off' });
+    expect(await signOff.getByLabel('Meaning of the signature').inputValue()).toBe('approved for discharge');
+    await signOff.getByLabel('Your password (to sign)').fill('not-my-password');
+    await signOff.getByRole('button', { name: 'Sign off discharge' }).click();
+    await signOff.getByText('The password is not right').waitFor();
+    // A wrong password at signing is not a lost sign-in: the page stays.
+    expect(page.url()).toContain(`/sessions/${sessionId}`);
+
+    await signOff.getByLabel('Your password (to sign)').fill(PASSWORD);
+    await signOff.getByRole('button', { name: 'Sign off discharge' }).click();
+    const signature = page.locator('.signature-block');
+    await signature.waitFor();
+    const text = await signature.innerText();
+    expect(text).toContain(clinicianName);
+    expect(text).toContain('approved for discharge');
+    expect(text).toMatch(/[0-9a-f]{64}/);
+    await page.locator('.phase', { hasText: 'Discharged' }).waitFor();
+    expect(await page.getByRole('form', { name: 'Recovery observation' }).count()).toBe(0);
+
+    const stored = (await world.a.nurse.get(`/sessions/${sessionId}`)).body;
+    expect(stored).toMatchObject({ phase: 'discharged', signature: { signedBy: { displayName: clinicianName } } });
+    expect(text).toContain(stored.signature.recordHash);
+
+    const addendum = page.getByRole('form', { name: 'Add addendum' });
+    await addendum.getByLabel('Addendum').fill('Patient phoned: home safely.');
+    await addendum.getByRole('button', { name: 'Add addendum' }).click();
+    await page.locator('.addenda', { hasText: `${clinicianName} (clinician)` }).waitFor();
+
+    const [record] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.getByRole('button', { name: 'Printable record' }).click(),
+    ]);
+    await record.waitForURL(/^blob:/);
+    await record.getByText('Patient phoned: home safely.').waitFor();
+    await record.close();
+  });
+
+  it('shows an admin the sign-off on the audit page, and verifies the chain', async () => {
+    const admin = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signInAs(admin, ADMIN.username, ADMIN.password);
+    await admin.getByRole('link', { name: 'Audit' }).click();
+    await admin.waitForURL('**/audit');
+    const filters = admin.getByRole('form', { name: 'Audit filters' });
+    await filters.getByLabel('Action').fill('session.signoff');
+    await filters.getByLabel('Entity id').fill(sessionId);
+    await filters.getByRole('button', { name: 'Show events' }).click();
+    const row = admin.locator('tr[data-action="session.signoff"]');
+    await eventually(async () => expect(await admin.locator('tbody tr').count()).toBe(1));
+    await row.waitFor();
+    // The trail names the actor by username, which stays unique when display names change.
+    expect(await row.innerText()).toContain(`${clinician} (clinician)`);
+
+    const [download] = await Promise.all([
+      admin.waitForEvent('download'),
+      admin.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^audit-.*\.csv$/);
+    const csv = await readFile(await download.path(), 'utf8');
+    expect(csv.trim().split('\r\n')).toHaveLength(2); // the header and the one sign-off
+    expect(csv).toContain('session.signoff');
+
+    await admin.getByRole('button', { name: 'Verify chain' }).click();
+    await admin.getByText('The audit chain is intact').waitFor();
+    await admin.close();
+  });
+});
