@@ -3,6 +3,8 @@ import type { ReactNode } from 'react';
 import { formatDateTime } from '../format';
 import type { ProtocolRecord } from '../session/records';
 import { DevicesSection } from './DevicesSection';
+import { SitesSection } from './SitesSection';
+import { UsersSection } from './UsersSection';
 import { useList } from './use-list';
 
 export interface Site {
@@ -19,28 +21,14 @@ export function AdminPage() {
   return (
     <div className="admin">
       <h1>Administration</h1>
-      <section aria-labelledby="users-title">
-        <h2 id="users-title">Users</h2>
-        <Table
-          problem={users.problem}
-          head={['Username', 'Name', 'Role', 'Sites', 'Active']}
-          rows={users.items?.map((u) => [
-            u.username,
-            u.displayName,
-            u.role,
-            u.siteIds.map(siteName).join(', ') || '—',
-            u.active === false ? 'no' : 'yes',
-          ])}
-        />
-      </section>
-      <section aria-labelledby="sites-title">
-        <h2 id="sites-title">Sites</h2>
-        <Table
-          problem={sites.problem}
-          head={['Name', 'Time zone']}
-          rows={sites.items?.map((s) => [s.name, s.timezone])}
-        />
-      </section>
+      <UsersSection
+        users={users.items}
+        problem={users.problem}
+        reload={users.reload}
+        sites={sites.items ?? []}
+        siteName={siteName}
+      />
+      <SitesSection sites={sites.items} problem={sites.problem} reload={sites.reload} />
       <DevicesSection sites={sites.items ?? []} siteName={siteName} />
       <section aria-labelledby="protocols-title">
         <h2 id="protocols-title">Protocols</h2>

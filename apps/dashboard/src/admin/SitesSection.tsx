@@ -1,0 +1,81 @@
+import { type FormEvent, useId, useState } from 'react';
+import { post } from '../api';
+import type { Site } from './AdminPage';
+import { Table } from './AdminPage';
+import { refusalWords } from './refusal';
+
+/** The clinic's sites, and a form to add one (the time zone defaults on the service when left empty). */
+export function SitesSection({
+  sites,
+  problem: listProblem,
+  reload,
+}: {
+  sites: Site[] | null;
+  problem: string | null;
+  reload: () => void;
+}) {
+  const [name, setName] = useState('');
+  const [timezone, setTimezone] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const problemId = useId();
+
+  const create = async (event: FormEvent) => {
+    event.preventDefault();
+    setProblem(null);
+    setBusy(true);
+    try {
+      const zone = timezone.trim();
+      await post<Site>('/sites', { name: name.trim(), ...(zone ? { timezone: zone } : {}) });
+      setName('');
+      setTimezone('');
+      reload();
+    } catch (error) {
+      setProblem(refusalWords(error, 'The site was not created.'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section aria-labelledby="sites-title">
+      <h2 id="sites-title">Sites</h2>
+      <form
+        className="inline-form"
+        aria-label="New site"
+        aria-describedby={problem ? problemId : undefined}
+        onSubmit={(e) => void create(e)}
+      >
+        <label>
+          Site name
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            maxLength={200}
+            placeholder="North clinic"
+          />
+        </label>
+        <label>
+          Time zone (optional)
+          <input
+            value={timezone}
+            onChange={(e) => setTimezone(e.target.value)}
+            maxLength={64}
+            placeholder="Europe/Dublin"
+            autoComplete="off"
+          />
+        </label>
+        <button type="submit" className="primary" disabled={busy}>
+          Add site
+        </button>
+        {problem && (
+          <p className="problem" role="alert" id={problemId}>
+            {problem}
+          </p>
+        )}
+      </form>
+      <Table problem={listProblem} head={['Name', 'Time zone']} rows={sites?.map((s) => [s.name, s.timezone])} />
+    </section>
+  );
+}
