@@ -1,3 +1,4 @@
+export * from './audit.js';
 export * from './alerts.js';
 export * from './events.js';
 export * from './readings.js';

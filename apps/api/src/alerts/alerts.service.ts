@@ -1,7 +1,14 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { OPEN_PHASES } from '#contracts';
-import { predoseGate, type AlertEvent, type Baseline, type PredoseBlocker, type ProtocolRules } from '#vitals';
+import {
+  MONITORED,
+  predoseGate,
+  type AlertEvent,
+  type Baseline,
+  type PredoseBlocker,
+  type ProtocolRules,
+} from '#vitals';
 import { In, Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context.js';
 import type { AuditEntry } from '../audit/audit.service.js';
@@ -86,7 +93,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
     if (!row || !user.siteIds.includes(row.siteId)) throw DomainError.notFound('alert');
     const session = await this.sessions.findOneBy({ id: row.sessionId });
     if (session?.phase === 'discharged') {
-      throw new DomainError('record_locked', 'This session is signed off and locked; add an addendum instead');
+      throw DomainError.recordLocked();
     }
     if (row.state === 'resolved') throw new DomainError('conflict', 'This alert is already resolved');
     if (row.state === 'acknowledged') throw new DomainError('conflict', 'This alert is already acknowledged');
@@ -154,7 +161,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
       .slice(0, SAVES_PER_TICK);
     const saveNow = new Set(stale);
     for (const live of this.live.values()) {
-      if (!['infusing', 'recovery'].includes(live.engine.phase) && !saveNow.has(live)) continue;
+      if (!MONITORED.includes(live.engine.phase) && !saveNow.has(live)) continue;
       void this.work(live.sessionId, async (l) => {
         const events = l.engine.tick(now - TICK_GRACE_MS);
         if (events.length > 0 || saveNow.has(l)) await this.record(l, events, saveNow.has(l));

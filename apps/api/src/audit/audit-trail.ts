@@ -1,28 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { AuditRecord } from '#contracts';
 import type { AuditFilterQuery } from './audit.dto.js';
 
-export interface AuditRecord {
-  id: string;
-  seq: string;
-  at: string;
-  actorType: string;
-  actorId: string | null;
-  actorName: string | null;
-  role: string | null;
-  action: string;
-  entityType: string | null;
-  entityId: string | null;
-  siteId: string | null;
-  sourceIp: string | null;
-  correlationId: string | null;
-  before: unknown;
-  after: unknown;
-  details: unknown;
-  prevHash: string;
-  hash: string;
-}
+export type { AuditRecord };
 
 export const AUDIT_COLUMNS = [
   'seq',

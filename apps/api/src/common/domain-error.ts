@@ -39,4 +39,9 @@ export class DomainError extends Error {
   static notFound(what: string): DomainError {
     return new DomainError('not_found', `${what} not found`);
   }
+
+  /** A signed-off session: nothing in it changes any more. */
+  static recordLocked(): DomainError {
+    return new DomainError('record_locked', 'This session is signed off and locked; add an addendum instead');
+  }
 }

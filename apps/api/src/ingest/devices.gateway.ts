@@ -1,6 +1,6 @@
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { OnModuleDestroy } from '@nestjs/common';
-import type { DeviceClientEvents, DeviceServerEvents } from '#contracts';
+import { OPEN_PHASES, type DeviceClientEvents, type DeviceServerEvents } from '#contracts';
 import type { Namespace, Socket } from 'socket.io';
 import { type AuditContext, deviceActor } from '../audit/audit-context.js';
 import { type AuditEntry, AuditService } from '../audit/audit.service.js';
@@ -46,7 +46,7 @@ export class DevicesGateway implements OnGatewayInit, OnGatewayConnection, OnMod
         if (previousDeviceId && previousDeviceId !== session.deviceId) {
           namespace.to(deviceRoom(previousDeviceId)).emit('session', { sessionId: null, phase: null });
         }
-        const open = ['baseline', 'infusing', 'recovery'].includes(session.phase);
+        const open = OPEN_PHASES.includes(session.phase);
         namespace
           .to(deviceRoom(session.deviceId))
           .emit(

@@ -101,7 +101,7 @@ export class RecoveryService {
   /** A clinician's signature: password again, criteria met or an override reason, then discharged and locked. */
   async signOff(id: string, user: AuthUser, context: AuditContext, dto: SignOffDto) {
     const session = await this.sessions.get(id, user);
-    if (session.phase === 'discharged') throw locked();
+    if (session.phase === 'discharged') throw DomainError.recordLocked();
     try {
       await this.auth.confirmPassword(user, dto.password, context.ip ?? 'unknown');
     } catch (error) {
@@ -134,7 +134,7 @@ export class RecoveryService {
         .set({ phase: 'discharged', endedAt: signedAt })
         .where(`id = :id AND phase = 'recovery'`, { id })
         .execute();
-      if (changed.affected !== 1) throw locked();
+      if (changed.affected !== 1) throw DomainError.recordLocked();
       const row = await manager.save(
         manager.create(SignatureRow, {
           sessionId: id,
@@ -231,7 +231,7 @@ export class RecoveryService {
 
   private async inRecovery(id: string, user: AuthUser): Promise<Session> {
     const session = await this.sessions.get(id, user);
-    if (session.phase === 'discharged') throw locked();
+    if (session.phase === 'discharged') throw DomainError.recordLocked();
     if (session.phase !== 'recovery') {
       throw new DomainError(
         'wrong_phase',
@@ -244,4 +244,3 @@ export class RecoveryService {
 }
 
 const about = (session: Session) => ({ entityType: 'session', entityId: session.id, siteId: session.siteId });
-const locked = () => new DomainError('record_locked', 'This session is signed off and locked; add an addendum instead');

@@ -1,24 +1,8 @@
+import type { AuditRecord } from '#contracts';
 import { getBlob } from '../api';
 
-/** One event of the audit trail as GET /audit returns it (apps/api/src/audit/audit-trail.ts). */
-export interface AuditEvent {
-  seq: string;
-  id: string;
-  at: string;
-  actorType: 'user' | 'device' | 'system' | 'anonymous';
-  actorId: string | null;
-  actorName: string | null;
-  role: string | null;
-  action: string;
-  entityType: string | null;
-  entityId: string | null;
-  siteId: string | null;
-  sourceIp: string | null;
-  correlationId: string | null;
-  before: unknown;
-  after: unknown;
-  details: unknown;
-}
+/** One event of the audit trail as GET /audit returns it. */
+export type AuditEvent = AuditRecord;
 
 export interface AuditPageResult {
   items: AuditEvent[];

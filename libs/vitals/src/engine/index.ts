@@ -1,7 +1,7 @@
 export * from './types.js';
 export { computeBaseline, predoseGate, type PredoseBlocker, type PredoseBlockerCode } from './baseline.js';
 export { DetectionEngine, replaySession } from './engine.js';
-export type { EngineSnapshot } from './state.js';
+export { MONITORED, type EngineSnapshot } from './state.js';
 export { toContractAlert } from './contract.js';
 // Test and demo material that belongs with the engine: the fixtures' CSV format and synthetic sessions.
 export * from '../csv.js';
