@@ -4,12 +4,33 @@ import type { AlertEvent, AlertSnapshot, EngineSnapshot } from '#vitals';
 import { DataSource, In, Not, type EntityManager } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context.js';
 import { type AuditEntry, AuditService } from '../audit/audit.service.js';
+import { logger } from '../common/logger.js';
+import { Batcher } from '../ingest/batcher.js';
 import { User } from '../users/user.entity.js';
 import { alertUuid } from './alert-id.js';
 import { AlertRow } from './alert.entity.js';
 import { AlertTransition } from './alert-transition.entity.js';
 import { type AlertView, toAlertView } from './alert-view.js';
+import { ConcurrencyLimit } from './concurrency-limit.js';
 import { EngineStateRow } from './engine-state.entity.js';
+
+/**
+ * Most transactions storing alert changes at once. A burst of changes (a clinic's network down: each
+ * chair's signal_lost within the same second) then leaves most of the pool's 20 connections to the
+ * readings' inserts, which every acknowledgement waits for.
+ */
+const ALERT_WRITERS = 8;
+
+/** Engine states written together: one statement for all, whatever their number. */
+const SAVE_STATES_SQL = `
+  INSERT INTO session_engine_states (session_id, state, updated_at)
+  SELECT session_id, state, now() FROM unnest($1::uuid[], $2::jsonb[]) AS u(session_id, state)
+  ON CONFLICT (session_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`;
+
+interface SavedState {
+  sessionId: string;
+  state: EngineSnapshot;
+}
 
 const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
 
@@ -46,6 +67,16 @@ function toRow(alert: AlertSnapshot, sessionId: string, siteId: string): AlertRo
 @Injectable()
 export class AlertStore {
   private readonly names = new Map<string, string>();
+  private readonly alertWrites = new ConcurrencyLimit(ALERT_WRITERS);
+  /**
+   * The states saved at about the same moment share one statement, and one statement runs at a time:
+   * the periodic saves of thousands of sessions take one connection of the pool, not one each.
+   */
+  private readonly stateSaves = new Batcher<SavedState, void>((states) => this.saveStates(states), {
+    delayMs: 2,
+    maxBatch: 500,
+    maxConcurrent: 1,
+  });
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -60,43 +91,68 @@ export class AlertStore {
     state: EngineSnapshot | null,
     audit?: { context: AuditContext; entry: AuditEntry },
   ): Promise<AlertRow[]> {
-    return this.dataSource.transaction(async (manager) => {
-      if (audit) await this.auditService.record(manager, audit.context, audit.entry);
-      const latest = new Map<string, AlertRow>();
-      for (const event of events) latest.set(event.alert.id, toRow(event.alert, sessionId, siteId));
-      if (latest.size > 0) await manager.upsert(AlertRow, [...latest.values()], ['id']);
-      if (events.length > 0) {
-        await manager
-          .createQueryBuilder()
-          .insert()
-          .into(AlertTransition)
-          .values(
-            events.map((event) => {
-              const byStaff =
-                event.alert.acknowledgedAtMs === event.atMs && ['acknowledged', 'resolved'].includes(event.type);
-              return {
-                alertId: alertUuid(sessionId, event.alert.id),
-                sessionId,
-                type: event.type,
-                at: new Date(event.atMs),
-                state: event.alert.state,
-                severity: event.alert.severity,
-                actorId: byStaff ? event.alert.acknowledgedBy : null,
-                note: byStaff ? event.alert.acknowledgedNote : null,
-                message: event.alert.message,
-              };
-            }),
-          )
-          .orIgnore()
-          .execute();
-      }
-      if (state) await this.saveState(manager, sessionId, state);
-      return events.map((event) => latest.get(event.alert.id)!);
-    });
+    return this.alertWrites.run(() =>
+      this.dataSource.transaction(async (manager) => {
+        if (audit) await this.auditService.record(manager, audit.context, audit.entry);
+        const latest = new Map<string, AlertRow>();
+        for (const event of events) latest.set(event.alert.id, toRow(event.alert, sessionId, siteId));
+        if (latest.size > 0) await manager.upsert(AlertRow, [...latest.values()], ['id']);
+        if (events.length > 0) {
+          await manager
+            .createQueryBuilder()
+            .insert()
+            .into(AlertTransition)
+            .values(
+              events.map((event) => {
+                const byStaff =
+                  event.alert.acknowledgedAtMs === event.atMs && ['acknowledged', 'resolved'].includes(event.type);
+                return {
+                  alertId: alertUuid(sessionId, event.alert.id),
+                  sessionId,
+                  type: event.type,
+                  at: new Date(event.atMs),
+                  state: event.alert.state,
+                  severity: event.alert.severity,
+                  actorId: byStaff ? event.alert.acknowledgedBy : null,
+                  note: byStaff ? event.alert.acknowledgedNote : null,
+                  message: event.alert.message,
+                };
+              }),
+            )
+            .orIgnore()
+            .execute();
+        }
+        if (state) await this.saveState(manager, sessionId, state);
+        return events.map((event) => latest.get(event.alert.id)!);
+      }),
+    );
   }
 
   async saveState(manager: EntityManager, sessionId: string, state: EngineSnapshot): Promise<void> {
     await manager.upsert(EngineStateRow, { sessionId, state }, ['sessionId']);
+  }
+
+  /**
+   * Saves an engine state on its own, without alert changes, in one statement with the other states
+   * saved at about the same moment. Resolves once committed; rejects if the statement failed.
+   */
+  saveStateBatched(sessionId: string, state: EngineSnapshot): Promise<void> {
+    return this.stateSaves.add({ sessionId, state });
+  }
+
+  private async saveStates(states: SavedState[]): Promise<void[]> {
+    // One row per session: a statement may not update the same row twice.
+    const latest = new Map(states.map((s) => [s.sessionId, JSON.stringify(s.state)]));
+    try {
+      await this.dataSource.query(SAVE_STATES_SQL, [[...latest.keys()], [...latest.values()]]);
+      return states.map(() => undefined);
+    } catch (error) {
+      logger.warn(
+        { err: error, states: states.length },
+        'engine states not saved; a rebuild replays the readings stored since the last saved state',
+      );
+      throw error;
+    }
   }
 
   async loadState(sessionId: string): Promise<EngineSnapshot | null> {

@@ -20,13 +20,16 @@ import { Session } from '../sessions/session.entity.js';
 import { AlertStore } from './alert-store.js';
 import type { AlertView } from './alert-view.js';
 import { EngineRebuilder, type LiveEngine } from './live-engines.js';
+import { TickWheel } from './tick-wheel.js';
 
 /** Ticks lag the wall clock a little, so a reading still in transit is not taken for a lost signal. */
 const TICK_GRACE_MS = 5_000;
 const TICK_EVERY_MS = 1_000;
 /** An engine's state is saved at least this often while it changes without raising anything. */
 const SAVE_EVERY_MS = 15_000;
-const SAVES_PER_TICK = 50;
+/** The sessions are ticked a slice at a time, one slice per turn, so no turn handles them all. */
+const TURN_MS = 100;
+const FAILED = Symbol('engine failed');
 
 /**
  * Runs one detection engine per open session: feeds it the stored readings, the phase changes, the
@@ -37,6 +40,8 @@ const SAVES_PER_TICK = 50;
 export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly live = new Map<string, LiveEngine>();
   private readonly loading = new Map<string, Promise<LiveEngine>>();
+  /** The live sessions' turns for ticks and state saves (by session id). */
+  private readonly wheel = new TickWheel<string>(TICK_EVERY_MS / TURN_MS, SAVE_EVERY_MS / TURN_MS);
   private ticker: NodeJS.Timeout | null = null;
 
   constructor(
@@ -57,7 +62,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
   async onApplicationBootstrap(): Promise<void> {
     const open = await this.sessions.find({ where: { phase: In([...OPEN_PHASES]) } });
     for (const session of open) await this.engineOf(session.id);
-    this.ticker = setInterval(() => this.tickAll(), TICK_EVERY_MS);
+    this.ticker = setInterval(() => this.turn(), TURN_MS);
     this.ticker.unref();
   }
 
@@ -148,23 +153,28 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
           : session.endedAt) ?? new Date();
     const events = live.engine.setPhase(session.phase, at.getTime());
     await this.record(live, events, true);
-    if (!OPEN_PHASES.includes(session.phase)) this.live.delete(session.id);
+    if (!OPEN_PHASES.includes(session.phase)) this.forget(session.id);
   }
 
-  private tickAll(): void {
+  /**
+   * One turn: ticks a tenth of the sessions (each one once a second) and saves the changed states of
+   * a hundred-and-fiftieth of them (each one every 15 s), all in one statement. A session's queue
+   * waits for its state's save, so its saves never overtake one another.
+   */
+  private turn(): void {
     const now = Date.now();
-    // State saves of quiet sessions are spread out (oldest first, a few per tick) so they never
-    // crowd the readings' inserts out of the connection pool.
-    const stale = [...this.live.values()]
-      .filter((l) => l.unsavedSinceMs !== null && now - l.unsavedSinceMs > SAVE_EVERY_MS)
-      .sort((a, b) => a.unsavedSinceMs! - b.unsavedSinceMs!)
-      .slice(0, SAVES_PER_TICK);
-    const saveNow = new Set(stale);
-    for (const live of this.live.values()) {
-      if (!MONITORED.includes(live.engine.phase) && !saveNow.has(live)) continue;
-      void this.work(live.sessionId, async (l) => {
-        const events = l.engine.tick(now - TICK_GRACE_MS);
-        if (events.length > 0 || saveNow.has(l)) await this.record(l, events, saveNow.has(l));
+    const { tick, save } = this.wheel.next();
+    for (const sessionId of tick) {
+      const live = this.live.get(sessionId);
+      if (!live) continue;
+      const saveTurn = save.has(sessionId);
+      if (!MONITORED.includes(live.engine.phase) && !(saveTurn && live.unsavedSinceMs !== null)) continue;
+      void this.work(sessionId, async (l) => {
+        if (MONITORED.includes(l.engine.phase)) {
+          const events = l.engine.tick(now - TICK_GRACE_MS);
+          if (events.length > 0) await this.record(l, events);
+        }
+        if (saveTurn) await this.saveState(l);
       }).catch(() => undefined);
     }
   }
@@ -189,28 +199,41 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
     return true;
   }
 
-  private saveState(live: LiveEngine): Promise<true> {
-    return live.unsavedSinceMs === null ? Promise.resolve(true) : this.record(live, [], true);
+  /** Saves the state, if it changed, with the others being saved (see AlertStore.saveStateBatched). */
+  private async saveState(live: LiveEngine): Promise<void> {
+    if (live.unsavedSinceMs === null) return;
+    try {
+      await this.store.saveStateBatched(live.sessionId, live.engine.serialize());
+      live.unsavedSinceMs = null;
+    } catch {
+      // Logged by the store. Still unsaved: it goes with the session's next save turn.
+    }
   }
 
   /**
    * Runs `task` on the session's engine after the work queued before it. An engine that is not live
    * is rebuilt from the database first. If a task fails (the database went away), the engine is
-   * dropped and rebuilt from what was stored on its next use: nothing is lost or raised twice.
+   * dropped and rebuilt from what was stored on its next use: nothing is lost or raised twice. The
+   * tasks queued behind the failure run on the rebuilt engine: the failed one may hold alert changes
+   * that were never stored, so it must not go on, nor save its state.
    */
   private async work<T>(sessionId: string, task: (live: LiveEngine) => Promise<T>): Promise<T> {
     const live = await this.engineOf(sessionId);
-    const run = live.queue.then(() => task(live));
-    live.queue = run.catch(() => undefined);
+    const run = live.queue.then<T | typeof FAILED>(() => (live.failed ? FAILED : task(live)));
+    live.queue = run.catch((error: unknown) => {
+      if (!(error instanceof DomainError)) live.failed = true;
+    });
+    let result: T | typeof FAILED;
     try {
-      return await run;
+      result = await run;
     } catch (error) {
       if (!(error instanceof DomainError)) {
         logger.warn({ err: error, sessionId }, 'alert processing failed; the engine will be rebuilt from the database');
-        if (this.live.get(sessionId) === live) this.live.delete(sessionId);
+        if (this.live.get(sessionId) === live) this.forget(sessionId);
       }
       throw error;
     }
+    return result === FAILED ? this.work(sessionId, task) : result;
   }
 
   private engineOf(sessionId: string): Promise<LiveEngine> {
@@ -230,7 +253,15 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
     const { live, events } = await this.rebuilder.rebuild(session);
     if (OPEN_PHASES.includes(session.phase)) events.push(...live.engine.tick(Date.now() - TICK_GRACE_MS));
     await this.record(live, events, true);
-    if (OPEN_PHASES.includes(session.phase)) this.live.set(sessionId, live);
+    if (OPEN_PHASES.includes(session.phase)) {
+      this.live.set(sessionId, live);
+      this.wheel.add(sessionId);
+    }
     return live;
+  }
+
+  private forget(sessionId: string): void {
+    this.live.delete(sessionId);
+    this.wheel.delete(sessionId);
   }
 }

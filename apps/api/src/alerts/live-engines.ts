@@ -17,6 +17,8 @@ export interface LiveEngine {
   unsavedSinceMs: number | null;
   /** Readings the rebuild already replayed (device seq), skipped if their batch is processed after it. */
   replayed: Set<number>;
+  /** A task failed: the engine is replaced by one rebuilt from the database. */
+  failed: boolean;
 }
 
 interface ReadingRecord {
@@ -85,6 +87,7 @@ export class EngineRebuilder {
       queue: Promise.resolve(),
       unsavedSinceMs: Date.now(),
       replayed: new Set(rows.filter((r) => r.recent).map((r) => Number(r.seq))),
+      failed: false,
     };
     return { live, events };
   }
