@@ -1,8 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { MeasuredValues, VitalsEvent } from '#contracts';
-import { downsample } from '#vitals';
 import { DataSource } from 'typeorm';
+import { logger } from '../common/logger.js';
+import { DomainEvents } from '../events/domain-events.js';
+import { ReadingSeries, type SeriesText } from './reading-series.js';
+import { COUNT_SQL, type RangeCount, SERIES_SQL, type TrendPage, trendPage } from './series-queries.js';
+import { SeriesCache } from './series-cache.js';
 
 interface ReadingRecord extends MeasuredValues {
   session_id: string;
@@ -27,26 +31,64 @@ export function toVitals(row: ReadingRecord): VitalsEvent {
 
 const COLUMNS = 'session_id, seq, recorded_at, hr, sbp, dbp, map, spo2, rr, temp';
 
-@Injectable()
-export class ReadingsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+/** Memory for cached series: 72 bytes a reading, about 1 MiB for 4 hours at 1 Hz, so some 60 such sessions. */
+const CACHE_BYTES = 64 * 2 ** 20;
 
-  /** A session's readings by `recordedAt`, at most `maxPoints` of them, peaks kept. */
-  async trend(sessionId: string, range: { from?: string; to?: string; maxPoints: number }) {
-    const rows: ReadingRecord[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM readings
-        WHERE session_id = $1 AND recorded_at >= COALESCE($2::timestamptz, '-infinity') AND recorded_at <= COALESCE($3::timestamptz, 'infinity')
-        ORDER BY recorded_at, seq`,
-      [sessionId, range.from ?? null, range.to ?? null],
-    );
-    const points = rows.map((row) => ({ ...toVitals(row), t: row.recorded_at.getTime() }));
-    const kept = downsample(points, range.maxPoints);
-    return {
-      sessionId,
-      total: rows.length,
-      downsampled: kept.length < rows.length,
-      readings: kept.map(({ t: _t, ...vitals }) => vitals),
-    };
+interface TrendRange {
+  from?: string;
+  to?: string;
+  maxPoints: number;
+}
+
+@Injectable()
+export class ReadingsService implements OnModuleDestroy {
+  private readonly cache = new SeriesCache(CACHE_BYTES);
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    events: DomainEvents,
+  ) {
+    this.unsubscribe = events.on('readings.stored', ({ readings }) => {
+      try {
+        this.cache.add(readings);
+      } catch (error) {
+        // Never fail the writer's announcement; the request-time count check catches a series that missed it.
+        logger.error({ err: error }, 'cached trend series not updated');
+      }
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.unsubscribe();
+  }
+
+  /**
+   * A session's readings by `recordedAt`, at most `maxPoints` of them, peaks kept. A whole-session
+   * trend is kept in memory (see `SeriesCache`) and checked against the database's count for
+   * every request; a time range is cut from it, or read on its own when the session is not cached.
+   */
+  async trend(sessionId: string, range: TrendRange): Promise<TrendPage> {
+    // The row's form of the id (the route accepts upper case), as the readings and the cache know it.
+    const id = sessionId.toLowerCase();
+    const params = [id, range.from ?? null, range.to ?? null];
+    const cached = this.cache.get(id);
+    if (cached) {
+      const [series, [count]] = await Promise.all([
+        cached.catch(() => null),
+        this.dataSource.query(COUNT_SQL, params) as Promise<RangeCount[]>,
+      ]);
+      if (series) {
+        // Cut and read in the same turn as the check: an announced reading may change positions later.
+        const [start, end] = series.bounds(Number(count!.fromUs), Number(count!.toUs));
+        if (end - start === count!.n) return trendPage(series, start, end, range.maxPoints, sessionId, id);
+        logger.debug({ sessionId: id, cached: end - start, stored: count!.n }, 'cached trend series out of date');
+        this.cache.drop(id, series);
+      }
+    }
+    const whole = range.from == null && range.to == null;
+    const series = whole ? await this.cache.load(id, () => this.fetch(params)) : await this.fetch(params);
+    return trendPage(series, 0, series.length, range.maxPoints, sessionId, id);
   }
 
   /** The newest reading of each of these sessions. */
@@ -58,5 +100,10 @@ export class ReadingsService {
       [sessionIds],
     );
     return new Map(rows.map((row) => [row.session_id, toVitals(row)]));
+  }
+
+  private async fetch(params: (string | null)[]): Promise<ReadingSeries> {
+    const [row] = (await this.dataSource.query(SERIES_SQL, params)) as SeriesText[];
+    return ReadingSeries.fromText(row!);
   }
 }
