@@ -23,6 +23,7 @@ import { TestClockController } from './recovery/test-clock.controller.js';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { ENTITIES } from './database/entities.js';
+import { DemoAccounts } from './demo/demo-accounts.js';
 import { DevicesController } from './devices/devices.controller.js';
 import { DevicesService } from './devices/devices.service.js';
 import { DomainEvents } from './events/domain-events.js';
@@ -83,6 +84,7 @@ export class AppModule {
         LoginThrottle,
         AuthService,
         BootstrapAdmin,
+        DemoAccounts,
         UsersService,
         DevicesService,
         SessionsService,

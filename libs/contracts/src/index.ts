@@ -4,3 +4,4 @@ export * from './events.js';
 export * from './readings.js';
 export * from './rest.js';
 export * from './sessions.js';
+export * from './demo.js';

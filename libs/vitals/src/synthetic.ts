@@ -47,17 +47,21 @@ export interface SyntheticSession {
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 
-export function syntheticSession(options: SyntheticOptions): SyntheticSession {
-  const random = mulberry32(options.seed);
-  const uniform = (lo: number, hi: number) => lo + (hi - lo) * random();
-  const gauss = (mean: number, sd: number) =>
-    mean + sd * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-  const interval = options.intervalSeconds ?? 1;
-  const start = options.startMs ?? Date.UTC(2026, 0, 5, 9, 0, 0);
-  const baselineMin = options.baselineMinutes ?? 10;
-  const infusionMin = options.infusionMinutes ?? 40;
-  const recoveryMin = options.recoveryMinutes ?? Math.round(uniform(60, 90));
+/** A seeded source of uniform and normal draws. */
+export interface Draws {
+  uniform: (lo: number, hi: number) => number;
+  gauss: (mean: number, sd: number) => number;
+}
 
+export function draws(random: () => number): Draws {
+  return {
+    uniform: (lo, hi) => lo + (hi - lo) * random(),
+    gauss: (mean, sd) => mean + sd * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()),
+  };
+}
+
+/** A patient's true resting values and the peak of their ketamine rise (before measurement noise). */
+export function drawPatient({ uniform, gauss }: Draws, severe: boolean): Pick<SyntheticSession, 'patient' | 'rise'> {
   // Resting values of a patient who passes the pre-dose gate (≤ 140/90).
   const sbp = clamp(gauss(124, 8), 104, 136);
   const dbp = clamp(gauss(76, 5), 62, Math.min(84, sbp - 30));
@@ -65,20 +69,39 @@ export function syntheticSession(options: SyntheticOptions): SyntheticSession {
   const spo2 = uniform(96, 99);
   // Typical rises stay below the severe lines (+40%, 180/110) even with cuff noise and a baseline
   // measured a little low; the severe case goes clearly beyond 180 for several cuff readings.
-  const rise = options.severe
+  const rise = severe
     ? { sbp: (uniform(184, 205) - sbp) / 0.95, dbp: clamp(gauss(30, 5), 20, 40), hr: uniform(12, 25) }
     : {
         sbp: clamp(gauss(16, 5), 4, Math.min(26, 0.4 * sbp - 18, 180 - 8 - sbp)),
         dbp: clamp(gauss(11, 3.5), 2, Math.min(17, 0.4 * dbp - 14, 110 - 7 - dbp)),
         hr: uniform(4, 8),
       };
-  const tau = recoveryMin / 4.5; // e^-4.5 ≈ 1%: back to baseline by the end of the observation
-  const effect = (minutes: number) => {
-    const m = minutes - baselineMin;
-    if (m <= 0) return 0;
-    if (m <= infusionMin) return 1 - (1 - m / infusionMin) ** 2;
-    return Math.exp(-(m - infusionMin) / tau);
-  };
+  return { patient: { sbp, dbp, hr, spo2 }, rise };
+}
+
+/**
+ * The share of the peak rise present `minutes` after the infusion started (0 before it): rising to
+ * 1 at its end, then decaying to about 1% by the end of the observation.
+ */
+export function riseEffect(minutes: number, infusionMinutes: number, recoveryMinutes: number): number {
+  if (minutes <= 0) return 0;
+  if (minutes <= infusionMinutes) return 1 - (1 - minutes / infusionMinutes) ** 2;
+  const tau = recoveryMinutes / 4.5; // e^-4.5 ≈ 1%: back to baseline by the end of the observation
+  return Math.exp(-(minutes - infusionMinutes) / tau);
+}
+
+export function syntheticSession(options: SyntheticOptions): SyntheticSession {
+  const random = mulberry32(options.seed);
+  const draw = draws(random);
+  const { uniform, gauss } = draw;
+  const interval = options.intervalSeconds ?? 1;
+  const start = options.startMs ?? Date.UTC(2026, 0, 5, 9, 0, 0);
+  const baselineMin = options.baselineMinutes ?? 10;
+  const infusionMin = options.infusionMinutes ?? 40;
+  const recoveryMin = options.recoveryMinutes ?? Math.round(uniform(60, 90));
+  const { patient, rise } = drawPatient(draw, options.severe ?? false);
+  const { sbp, dbp, hr, spo2 } = patient;
+  const effect = (minutes: number) => riseEffect(minutes - baselineMin, infusionMin, recoveryMin);
 
   const endSeconds = (baselineMin + infusionMin + recoveryMin) * 60;
   const phi = 0.95 ** interval; // beat-to-beat HR wander: AR(1), stationary SD 2/min

@@ -17,7 +17,19 @@ export class BootstrapAdmin implements OnApplicationBootstrap {
     private readonly audit: AuditService,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  private done: Promise<void> | null = null;
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.ensure();
+  }
+
+  /** Creates the first admin if there is no user yet; resolves when that is settled (once per process). */
+  ensure(): Promise<void> {
+    this.done ??= this.createFirstAdmin();
+    return this.done;
+  }
+
+  private async createFirstAdmin(): Promise<void> {
     const [{ count }] = (await this.dataSource.query('SELECT count(*)::int AS count FROM users')) as [
       { count: number },
     ];

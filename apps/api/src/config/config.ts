@@ -21,6 +21,8 @@ export interface AppConfig {
   corsOrigin: string | null;
   /** TEST_CLOCK=1 (never in production): tests may move the clinical clock forward. */
   testClock: boolean;
+  /** DEMO=1 (never in production): the demo's accounts are active; without it they are deactivated. */
+  demo: boolean;
 }
 
 export class ConfigError extends Error {
@@ -56,6 +58,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const adminPassword = env.ADMIN_PASSWORD || null;
   if (adminPassword !== null && adminPassword.length < 12)
     problems.push('ADMIN_PASSWORD must be at least 12 characters');
+  const demo = env.DEMO === '1';
+  if (demo && production) problems.push('DEMO=1 is not allowed when NODE_ENV=production');
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
@@ -63,7 +67,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const config: AppConfig = {
     production,
     port: integer(env, 'PORT', 3000, 0, 65535, problems),
-    host: env.HOST?.trim() || '0.0.0.0',
+    // The demo's accounts have published passwords: by default it listens on this machine only.
+    host: env.HOST?.trim() || (demo ? '127.0.0.1' : '0.0.0.0'),
     databaseUrl,
     dataDir: path.resolve(env.DATA_DIR?.trim() || '.data'),
     adminUsername: env.ADMIN_USERNAME?.trim() || 'admin',
@@ -79,6 +84,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginLockoutSeconds: integer(env, 'LOGIN_LOCKOUT_SECONDS', 300, 1, 86400, problems),
     corsOrigin: env.CORS_ORIGIN?.trim() || null,
     testClock: env.TEST_CLOCK === '1' && !production,
+    demo,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

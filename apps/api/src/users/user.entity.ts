@@ -31,6 +31,10 @@ export class User {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
+  /** One of the demo's accounts: active only while the service runs with DEMO=1. */
+  @Column({ type: 'boolean', default: false })
+  demo: boolean;
+
   @ManyToMany(() => Site, { eager: false })
   @JoinTable({
     name: 'user_sites',
