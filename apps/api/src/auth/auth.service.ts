@@ -5,6 +5,7 @@ import type { AuditContext } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError } from '../common/domain-error.js';
+import type { User } from '../users/user.entity.js';
 import { toUserView, UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
 import { LoginThrottle } from './login-throttle.js';
@@ -14,6 +15,9 @@ const tooManyAttempts = (retryAfter: number) =>
   new DomainError('too_many_attempts', `Too many failed attempts; try again in ${retryAfter} s`, {
     retryAfterSeconds: retryAfter,
   });
+
+// User ids are UUIDs: a token naming anything else is refused before the database sees it.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface TokenPayload {
   sub: string;
@@ -38,17 +42,29 @@ export class AuthService {
     };
     const retryAfter = this.throttle.retryAfterSeconds(username, ip);
     if (retryAfter > 0) {
-      await this.audit.recordAlone(attempt, {
-        action: 'auth.login_throttled',
-        entityType: 'user',
-        details: { retryAfter },
-      });
+      const record = this.throttle.refusalToRecord(username, ip);
+      if (record) {
+        await this.audit.recordAlone(attempt, {
+          action: 'auth.login_throttled',
+          entityType: 'user',
+          details: { retryAfter, notRecordedBefore: record.notRecordedBefore },
+        });
+      }
       throw tooManyAttempts(retryAfter);
     }
-    const user = await this.users.findForLogin(username);
-    const valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
+    // Counted by the throttle while it is checked, so concurrent guesses cannot outrun the limit.
+    const decided = this.throttle.begin(username, ip);
+    let user: User | null;
+    let valid: boolean;
+    try {
+      user = await this.users.findForLogin(username);
+      valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
+      if (!user || !user.active || !valid) this.throttle.recordFailure(username, ip);
+      else this.throttle.recordSuccess(username);
+    } finally {
+      decided();
+    }
     if (!user || !user.active || !valid) {
-      this.throttle.recordFailure(username, ip);
       const reason = !user ? 'unknown_user' : !user.active ? 'inactive' : 'wrong_password';
       await this.audit.recordAlone(attempt, {
         action: 'auth.login_failed',
@@ -58,7 +74,6 @@ export class AuthService {
       });
       throw new DomainError('invalid_credentials', 'Wrong username or password');
     }
-    this.throttle.recordSuccess(username);
     await this.audit.recordAlone(
       { ...context, actor: { type: 'user', id: user.id, name: user.username, role: user.role } },
       { action: 'auth.login', entityType: 'user', entityId: user.id },
@@ -74,11 +89,16 @@ export class AuthService {
    */
   async confirmPassword(user: AuthUser, password: string, ip: string): Promise<void> {
     this.assertNotThrottled(user.username, ip);
-    const hash = await this.users.passwordHashOf(user.id);
-    if (!hash || !(await verifyPassword(hash, password))) {
-      this.throttle.recordFailure(user.username, ip);
-      throw new DomainError('invalid_credentials', 'Wrong password');
+    const decided = this.throttle.begin(user.username, ip);
+    let valid: boolean;
+    try {
+      const hash = await this.users.passwordHashOf(user.id);
+      valid = !!hash && (await verifyPassword(hash, password));
+      if (!valid) this.throttle.recordFailure(user.username, ip);
+    } finally {
+      decided();
     }
+    if (!valid) throw new DomainError('invalid_credentials', 'Wrong password');
   }
 
   /** The active user behind an access token, or `null` for a bad, expired or revoked one. */
@@ -90,7 +110,7 @@ export class AuthService {
     } catch {
       return null;
     }
-    if (payload.typ !== 'access' || typeof payload.sub !== 'string') return null;
+    if (payload.typ !== 'access' || typeof payload.sub !== 'string' || !UUID.test(payload.sub)) return null;
     return this.users.findAuthUser(payload.sub);
   }
 

@@ -7,6 +7,9 @@ interface Failures {
   lockedUntilMs: number;
 }
 
+/** How often a refused attempt of one throttled account or address is written to the audit trail. */
+const REFUSAL_RECORD_MS = 10_000;
+
 /**
  * Counts failed password checks per username and per source address. After `loginMaxFailures`
  * failures within the lockout window, further attempts are refused with 429 until it passes,
@@ -15,13 +18,40 @@ interface Failures {
 @Injectable()
 export class LoginThrottle {
   private readonly failures = new Map<string, Failures>();
+  /** Attempts whose password is still being checked, per key. */
+  private readonly pending = new Map<string, number>();
+  /** When a refusal was last recorded per throttled key, and how many were not since. */
+  private readonly refusals = new Map<string, { recordedAtMs: number; notRecorded: number }>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
-  /** Seconds until another attempt is allowed, or 0. */
+  /**
+   * Seconds until another attempt is allowed, or 0. Attempts still being checked count as failures
+   * until they are decided, so a burst of concurrent guesses gets no more checks than the limit.
+   */
   retryAfterSeconds(username: string, ip: string, nowMs = Date.now()): number {
-    const until = Math.max(this.lockedUntil(`u:${username.toLowerCase()}`, nowMs), this.lockedUntil(`ip:${ip}`, nowMs));
-    return until > nowMs ? Math.ceil((until - nowMs) / 1000) : 0;
+    const user = `u:${username.toLowerCase()}`;
+    const address = `ip:${ip}`;
+    const until = Math.max(this.lockedUntil(user, nowMs), this.lockedUntil(address, nowMs));
+    if (until > nowMs) return Math.ceil((until - nowMs) / 1000);
+    const limit = this.config.loginMaxFailures;
+    return this.undecided(user) >= limit || this.undecided(address) >= limit * 4 ? 1 : 0;
+  }
+
+  /** Marks an attempt as being checked; call the returned function once it is decided (after recordFailure/Success). */
+  begin(username: string, ip: string): () => void {
+    const keys = [`u:${username.toLowerCase()}`, `ip:${ip}`];
+    for (const key of keys) this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const key of keys) {
+        const left = (this.pending.get(key) ?? 1) - 1;
+        if (left > 0) this.pending.set(key, left);
+        else this.pending.delete(key);
+      }
+    };
   }
 
   recordFailure(username: string, ip: string, nowMs = Date.now()): void {
@@ -32,6 +62,33 @@ export class LoginThrottle {
 
   recordSuccess(username: string): void {
     this.failures.delete(`u:${username.toLowerCase()}`);
+  }
+
+  /**
+   * Whether a refused (429) attempt goes into the audit trail: the first refusal for the throttled
+   * account (or address, when that is what is throttled), then at most one every 10 s carrying the
+   * number not recorded since, so a flood of refused attempts cannot become a flood of writes.
+   */
+  refusalToRecord(username: string, ip: string, nowMs = Date.now()): { notRecordedBefore: number } | null {
+    const address = `ip:${ip}`;
+    const addressThrottled =
+      this.lockedUntil(address, nowMs) > nowMs || this.undecided(address) >= this.config.loginMaxFailures * 4;
+    const key = addressThrottled ? address : `u:${username.toLowerCase()}`;
+    const last = this.refusals.get(key);
+    if (last && nowMs - last.recordedAtMs < REFUSAL_RECORD_MS) {
+      last.notRecorded++;
+      return null;
+    }
+    if (this.refusals.size > 10_000) {
+      for (const [k, v] of this.refusals) if (nowMs - v.recordedAtMs >= REFUSAL_RECORD_MS) this.refusals.delete(k);
+    }
+    this.refusals.set(key, { recordedAtMs: nowMs, notRecorded: 0 });
+    return { notRecordedBefore: last?.notRecorded ?? 0 };
+  }
+
+  /** Failures in the current window plus attempts not yet decided. */
+  private undecided(key: string): number {
+    return (this.failures.get(key)?.count ?? 0) + (this.pending.get(key) ?? 0);
   }
 
   private lockedUntil(key: string, nowMs: number): number {

@@ -9,6 +9,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from '../app.module.js';
 import { logger, PinoNestLogger } from '../common/logger.js';
 import { requestLog } from '../common/request-log.middleware.js';
+import { refuseInvalidUtf8, requireJsonBody, SafeInputPipe } from '../common/safe-input.js';
 import type { AppConfig } from '../config/config.js';
 import { WsAdapter } from './ws-adapter.js';
 
@@ -19,13 +20,21 @@ export async function createApp(
 ): Promise<{ app: INestApplication; sockets: WsAdapter }> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, databaseUrl, jwtSecret), {
     logger: new PinoNestLogger(),
-    bodyParser: true,
+    // JSON only (no url-encoded forms), and only UTF-8: see common/safe-input.ts.
+    bodyParser: false,
+    rawBody: true,
   });
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.use(requestLog);
+  app.use(requireJsonBody);
+  app.useBodyParser('json');
+  app.use(refuseInvalidUtf8);
   app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/ready'] });
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(
+    new SafeInputPipe(),
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+  );
   const sockets = new WsAdapter(app);
   app.useWebSocketAdapter(sockets);
   if (config.corsOrigin) app.enableCors({ origin: config.corsOrigin.split(',') });

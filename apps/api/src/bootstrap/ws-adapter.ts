@@ -25,6 +25,9 @@ export class WsAdapter extends IoAdapter {
       connectTimeout: 10_000,
     } as ServerOptions) as Server;
     coalesceWebSocketWrites(server);
+    // Only /devices and /ward serve clients, each with its own authentication. The main namespace
+    // would otherwise connect anyone, without a token.
+    server.of('/').use((_socket, next) => next(new Error('unauthorized')));
     this.io = server;
     return server;
   }

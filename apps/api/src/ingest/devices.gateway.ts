@@ -1,6 +1,6 @@
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { OnModuleDestroy } from '@nestjs/common';
-import { OPEN_PHASES, type DeviceClientEvents, type DeviceServerEvents } from '#contracts';
+import { OPEN_PHASES, type AckError, type DeviceClientEvents, type DeviceServerEvents } from '#contracts';
 import type { Namespace, Socket } from 'socket.io';
 import { type AuditContext, deviceActor } from '../audit/audit-context.js';
 import { type AuditEntry, AuditService } from '../audit/audit.service.js';
@@ -13,6 +13,22 @@ import { SessionBindings } from './session-bindings.js';
 type DeviceSocket = Socket<DeviceClientEvents, DeviceServerEvents, object, { deviceId: string; siteId: string }>;
 
 const deviceRoom = (deviceId: string) => `device:${deviceId}`;
+
+type Ack = (answer: unknown) => void;
+
+/**
+ * What a device sent with an event: socket.io passes the acknowledgement callback, when there is
+ * one, as the last argument, after however many payloads the device put in.
+ */
+function argumentsOf(args: unknown[]): { payloads: unknown[]; ack: Ack | null } {
+  const last = args.at(-1);
+  return typeof last === 'function' ? { payloads: args.slice(0, -1), ack: last as Ack } : { payloads: args, ack: null };
+}
+
+const refusal = (field: string, message: string): { ok: false; error: AckError } => ({
+  ok: false,
+  error: { code: 'validation_failed', field, message },
+});
 
 /** `/devices`: monitors authenticate in the handshake, then send readings with acknowledgements. */
 @WebSocketGateway({ namespace: '/devices' })
@@ -59,11 +75,21 @@ export class DevicesGateway implements OnGatewayInit, OnGatewayConnection, OnMod
 
   async handleConnection(socket: DeviceSocket): Promise<void> {
     const { deviceId } = socket.data;
-    socket.on('reading', (reading, ack) => {
-      void this.ingest.ingest(deviceId, reading).then((result) => typeof ack === 'function' && ack(result));
-    });
-    socket.on('readings', (readings, ack) => {
-      void this.ingest.ingestBatch(deviceId, readings).then((result) => typeof ack === 'function' && ack(result));
+    // Devices are not trusted to send what the contract says: every event with an acknowledgement
+    // callback gets an answer, whatever its name and however many payloads it carries.
+    (socket as unknown as Socket).onAny((...received: unknown[]) => {
+      // A packet with an acknowledgement id and no data arrives as the callback alone.
+      const [event, ...args] = typeof received[0] === 'function' ? [undefined, ...received] : received;
+      const { payloads, ack } = argumentsOf(args);
+      if (event === 'reading') {
+        if (payloads.length !== 1) return ack?.({ seq: null, ...refusal('reading', 'send one reading per event') });
+        void this.ingest.ingest(deviceId, payloads[0]).then((result) => ack?.(result));
+      } else if (event === 'readings') {
+        if (payloads.length !== 1) return ack?.(refusal('readings', 'send one array of readings per event'));
+        void this.ingest.ingestBatch(deviceId, payloads[0]).then((result) => ack?.(result));
+      } else {
+        ack?.(refusal('event', `unknown event "${String(event).slice(0, 40)}"; devices send reading or readings`));
+      }
     });
     await socket.join(deviceRoom(deviceId));
     const context: AuditContext = {

@@ -5,6 +5,7 @@ import {
   IsDateString,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -74,6 +75,8 @@ export class EscortDto {
 
 export class ChecklistDto {
   @ApiProperty({ type: EscortDto })
+  // ValidateNested alone lets a missing escort or an array through.
+  @IsObject()
   @ValidateNested()
   @Type(() => EscortDto)
   escort: EscortDto;

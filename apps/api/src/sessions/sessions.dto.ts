@@ -6,6 +6,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -68,6 +69,8 @@ export class CreateSessionDto {
   seriesNumber: number;
 
   @ApiProperty({ type: ConsentDto })
+  // ValidateNested alone lets a missing consent or an array through.
+  @IsObject()
   @ValidateNested()
   @Type(() => ConsentDto)
   consent: ConsentDto;

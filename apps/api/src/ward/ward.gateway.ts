@@ -58,6 +58,20 @@ export class WardGateway implements OnGatewayInit, OnGatewayConnection, OnModule
 
   async handleConnection(socket: WardSocket): Promise<void> {
     const { user } = socket.data;
+    // The ward namespace only speaks to clients; an event from one that asks for an answer gets a refusal.
+    (socket as unknown as Socket).onAny((...received: unknown[]) => {
+      const ack = received.at(-1);
+      if (typeof ack === 'function') {
+        (ack as (answer: unknown) => void)({
+          ok: false,
+          error: {
+            code: 'validation_failed',
+            field: 'event',
+            message: 'the ward namespace takes no events from clients',
+          },
+        });
+      }
+    });
     await socket.join(user.siteIds.map(siteRoom));
     try {
       const sessions = await this.ward.snapshot(user.siteIds);
