@@ -3,30 +3,13 @@
  * high BP alert at a random moment; the time from the device's emit to the ward's `alert` event, next
  * to the acknowledgement latency of the same readings (the cost of storing them, the floor).
  */
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { benchDatabase, provisionChairs, startService } from './service.js';
-import { machine, writeSection } from './support.js';
+import { machine, openSocket, percentile, writeSection } from './support.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 40);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-};
-
-function connect(url: string, namespace: string, token: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = io(`${url}${namespace}`, {
-      auth: { token },
-      transports: ['websocket'],
-      reconnection: false,
-      forceNew: true,
-    });
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
 
 const database = await benchDatabase();
 const app = await startService(database.url);
@@ -36,7 +19,7 @@ const ackLatency: number[] = [];
 let refused = 0;
 try {
   const { tokens, sessionIds, nurseToken } = await provisionChairs(app.url, SESSIONS);
-  const ward = await connect(app.url, '/ward', nurseToken);
+  const ward = await openSocket(app.url, '/ward', nurseToken);
   ward.on('alert', (alert: { sessionId: string; kind: string; severity: string; state: string }) => {
     const sent = triggerSent.get(alert.sessionId);
     if (sent !== undefined && alert.kind === 'bp_rise' && alert.severity === 'high' && alert.state === 'active') {
@@ -47,7 +30,7 @@ try {
 
   const devices: Socket[] = [];
   for (let i = 0; i < tokens.length; i += 50)
-    devices.push(...(await Promise.all(tokens.slice(i, i + 50).map((t) => connect(app.url, '/devices', t)))));
+    devices.push(...(await Promise.all(tokens.slice(i, i + 50).map((t) => openSocket(app.url, '/devices', t)))));
   const seqs = devices.map(() => 0);
   const now = Date.now();
   await Promise.all(
@@ -124,7 +107,10 @@ try {
   await database.close();
 }
 
-const line = (values: number[]) => `${percentile(values, 50).toFixed(1)} ms | ${percentile(values, 99).toFixed(1)} ms`;
+const line = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `${percentile(sorted, 50).toFixed(1)} ms | ${percentile(sorted, 99).toFixed(1)} ms`;
+};
 console.log(`ack p50|p99 ${line(ackLatency)}; alert p50|p99 ${line(alertLatency)}; refused ${refused}`);
 await writeSection(
   'alerts',

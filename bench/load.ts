@@ -1,4 +1,5 @@
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { openSocket, percentile } from './support.js';
 
 export interface LoadResult {
   acknowledged: number;
@@ -8,28 +9,10 @@ export interface LoadResult {
   latencyMs: { p50: number; p99: number };
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 async function connectAll(url: string, tokens: string[]): Promise<Socket[]> {
   const sockets: Socket[] = [];
   for (let i = 0; i < tokens.length; i += 50) {
-    const chunk = tokens.slice(i, i + 50).map(
-      (token) =>
-        new Promise<Socket>((resolve, reject) => {
-          const socket = io(`${url}/devices`, {
-            auth: { token },
-            transports: ['websocket'],
-            reconnection: false,
-            forceNew: true,
-          });
-          socket.once('resume', () => resolve(socket));
-          socket.once('connect_error', reject);
-        }),
-    );
-    sockets.push(...(await Promise.all(chunk)));
+    sockets.push(...(await Promise.all(tokens.slice(i, i + 50).map((token) => openSocket(url, '/devices', token)))));
   }
   return sockets;
 }

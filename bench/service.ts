@@ -44,9 +44,14 @@ export async function benchDatabase(): Promise<{ url: string; close: () => Promi
   };
 }
 
+/**
+ * Starts the built service on a free port as `npm run start:prod` does. `nodeArgs` go before the
+ * script (after `--max-semi-space-size=32`), e.g. `--trace-gc` for a benchmark that reads the heap.
+ */
 export async function startService(
   databaseUrl: string,
   env: Record<string, string> = {},
+  nodeArgs: string[] = [],
 ): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'im-bench-app-'));
   const { child, match } = await spawnUntil(
@@ -65,7 +70,11 @@ export async function startService(
     },
     /LISTENING (\d+)/,
     // As `npm run start:prod` runs it; BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles it.
-    ['--max-semi-space-size=32', ...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
+    [
+      '--max-semi-space-size=32',
+      ...nodeArgs,
+      ...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
   );
   return {
     url: `http://127.0.0.1:${match[1]}`,
@@ -87,11 +96,30 @@ async function call<T>(url: string, token: string | null, method: string, route:
   return (await response.json()) as T;
 }
 
-/** One site, a nurse, `count` devices each bound to an open session; returns the device tokens and session ids. */
-export async function provisionChairs(
-  url: string,
-  count: number,
-): Promise<{ tokens: string[]; sessionIds: string[]; nurseToken: string; siteId: string }> {
+/** Runs `task` over `items` with at most `concurrency` at a time; results in the order of `items`. */
+export async function inParallel<T, R>(items: T[], concurrency: number, task: (item: T, index: number) => Promise<R>) {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+  return results;
+}
+
+/** A site with a nurse, provisioned through the REST API as an admin. */
+export interface BenchSite {
+  url: string;
+  adminToken: string;
+  nurseToken: string;
+  siteId: string;
+  protocolId: string;
+}
+
+export async function provisionSite(url: string): Promise<BenchSite> {
   const { accessToken: admin } = await call<{ accessToken: string }>(url, null, 'POST', '/auth/login', {
     username: 'admin',
     password: ADMIN_PASSWORD,
@@ -113,33 +141,74 @@ export async function provisionChairs(
   });
   const protocols = await call<{ id: string; key: string }[]>(url, admin, 'GET', '/protocols');
   const protocolId = protocols.find((p) => p.key === 'iv-ketamine')!.id;
-  const tokens: string[] = [];
-  const sessionIds: string[] = [];
-  for (let i = 0; i < count; i += 25) {
-    const batch = await Promise.all(
-      Array.from({ length: Math.min(25, count - i) }, async (_, j) => {
-        const device = await call<{ id: string; token: string }>(url, admin, 'POST', '/devices', {
-          siteId: site.id,
-          name: `Chair ${i + j + 1}`,
-        });
-        const session = await call<{ id: string }>(url, nurse, 'POST', '/sessions', {
-          siteId: site.id,
-          patientRef: `BENCH-${i + j + 1}`,
-          chair: `Chair ${i + j + 1}`,
-          deviceId: device.id,
-          protocolId,
-          weightKg: 70,
-          plannedDoseMgPerKg: 0.5,
-          seriesNumber: 1,
-          consent: { obtainedAt: new Date().toISOString(), witnessedBy: 'Bench' },
-        });
-        return { token: device.token, sessionId: session.id };
-      }),
-    );
-    for (const { token, sessionId } of batch) {
-      tokens.push(token);
-      sessionIds.push(sessionId);
-    }
-  }
-  return { tokens, sessionIds, nurseToken: nurse, siteId: site.id };
+  return { url, adminToken: admin, nurseToken: nurse, siteId: site.id, protocolId };
+}
+
+/**
+ * `count` more chairs of the site: a device each, bound to a new open session (phase `baseline`).
+ * Chairs are numbered from `first`; `concurrency` chairs are created at a time.
+ */
+export async function addChairs(
+  site: BenchSite,
+  count: number,
+  { first = 1, concurrency = 25 }: { first?: number; concurrency?: number } = {},
+): Promise<{ tokens: string[]; sessionIds: string[] }> {
+  const { url, adminToken, nurseToken, siteId, protocolId } = site;
+  const chairs = await inParallel(
+    Array.from({ length: count }, (_, i) => first + i),
+    concurrency,
+    async (n) => {
+      const device = await call<{ id: string; token: string }>(url, adminToken, 'POST', '/devices', {
+        siteId,
+        name: `Chair ${n}`,
+      });
+      const session = await call<{ id: string }>(url, nurseToken, 'POST', '/sessions', {
+        siteId,
+        patientRef: `BENCH-${n}`,
+        chair: `Chair ${n}`,
+        deviceId: device.id,
+        protocolId,
+        weightKg: 70,
+        plannedDoseMgPerKg: 0.5,
+        seriesNumber: 1,
+        consent: { obtainedAt: new Date().toISOString(), witnessedBy: 'Bench' },
+      });
+      return { token: device.token, sessionId: session.id };
+    },
+  );
+  return { tokens: chairs.map((c) => c.token), sessionIds: chairs.map((c) => c.sessionId) };
+}
+
+/**
+ * `POST /sessions/:id/infusion-start` as the site's nurse for each session (each needs its baseline:
+ * at least 60 s of HR and 2 cuff readings, see `baselineReadings`).
+ */
+export async function startInfusions(site: BenchSite, sessionIds: string[], concurrency = 20): Promise<void> {
+  await inParallel(sessionIds, concurrency, (id) =>
+    call(site.url, site.nurseToken, 'POST', `/sessions/${id}/infusion-start`, {}),
+  );
+}
+
+/**
+ * A pre-dose baseline that passes the gate: one reading a second for the `seconds` before `nowMs`
+ * (HR 72, SpO2 98), a cuff reading of 120/80 every 30 s; seq from `firstSeq`.
+ */
+export function baselineReadings(nowMs: number, firstSeq: number, seconds = 61) {
+  return Array.from({ length: seconds }, (_, i) => ({
+    seq: firstSeq + i,
+    recordedAt: new Date(nowMs - (seconds - i) * 1000).toISOString(),
+    hr: 72,
+    spo2: 98,
+    ...(i % 30 === 0 ? { sbp: 120, dbp: 80 } : {}),
+  }));
+}
+
+/** One site, a nurse, `count` devices each bound to an open session; returns the device tokens and session ids. */
+export async function provisionChairs(
+  url: string,
+  count: number,
+): Promise<{ tokens: string[]; sessionIds: string[]; nurseToken: string; siteId: string }> {
+  const site = await provisionSite(url);
+  const { tokens, sessionIds } = await addChairs(site, count);
+  return { tokens, sessionIds, nurseToken: site.nurseToken, siteId: site.siteId };
 }

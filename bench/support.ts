@@ -3,9 +3,11 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { io, type Socket } from 'socket.io-client';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BENCHMARKS_FILE = path.join(ROOT, 'docs', 'BENCHMARKS.md');
+export const RELIABILITY_FILE = path.join(ROOT, 'docs', 'RELIABILITY.md');
 
 export function spawnUntil(
   script: string,
@@ -45,20 +47,60 @@ export function machine(): string {
   return `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.type()} ${os.release()}, Node.js ${process.version}`;
 }
 
-/** Replaces the section between `<!-- name:start -->` and `<!-- name:end -->` in docs/BENCHMARKS.md. */
-export async function writeSection(name: string, body: string): Promise<void> {
+const HEADINGS: Record<string, string> = {
+  [BENCHMARKS_FILE]:
+    '# Benchmarks\n\nWritten by `npm run bench` (each section by its own script). Numbers are from the machine named in each section.\n',
+  [RELIABILITY_FILE]: '# Reliability\n',
+};
+
+/**
+ * Replaces the section between `<!-- name:start -->` and `<!-- name:end -->` in `file` (default
+ * docs/BENCHMARKS.md), or appends it; a missing file is created with its heading. The file is then
+ * formatted with Prettier.
+ */
+export async function writeSection(name: string, body: string, file = BENCHMARKS_FILE): Promise<void> {
   let text = '';
   try {
-    text = await fs.readFile(BENCHMARKS_FILE, 'utf8');
+    text = await fs.readFile(file, 'utf8');
   } catch {
-    text =
-      '# Benchmarks\n\nWritten by `npm run bench` (each section by its own script). Numbers are from the machine named in each section.\n';
+    text = HEADINGS[file] ?? `# ${path.basename(file, '.md')}\n`;
   }
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
   const section = `${start}\n${body.trim()}\n${end}`;
   const pattern = new RegExp(`${start}[\\s\\S]*?${end}`);
-  text = pattern.test(text) ? text.replace(pattern, section) : `${text.trimEnd()}\n\n${section}\n`;
-  await fs.mkdir(path.dirname(BENCHMARKS_FILE), { recursive: true });
-  await fs.writeFile(BENCHMARKS_FILE, text);
+  text = pattern.test(text) ? text.replace(pattern, () => section) : `${text.trimEnd()}\n\n${section}\n`;
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await fs.writeFile(file, await formatted(text, file));
+}
+
+/** The Markdown as Prettier (a dev dependency) formats it, so `prettier --check docs` passes; as is without it. */
+async function formatted(text: string, file: string): Promise<string> {
+  try {
+    const prettier = await import('prettier');
+    return await prettier.format(text, { ...(await prettier.resolveConfig(file)), filepath: file });
+  } catch {
+    return text;
+  }
+}
+
+/** The value at percentile `p` (0–100) of ascending `sorted` values; NaN when there are none. */
+export const percentile = (sorted: ArrayLike<number>, p: number): number =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+/**
+ * A socket.io connection as a monitor (`/devices`, ready at its `resume`) or a ward screen (`/ward`,
+ * ready once connected) opens it; rejects with the handshake error.
+ */
+export function openSocket(url: string, namespace: '/devices' | '/ward', token: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = io(`${url}${namespace}`, {
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    });
+    socket.once(namespace === '/devices' ? 'resume' : 'connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
 }
