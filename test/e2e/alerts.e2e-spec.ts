@@ -139,6 +139,59 @@ describe('alerts over real sockets', () => {
     monitor.close();
   });
 
+  it('saves the engine state every 15 s while readings flow, and raises signal_lost 60 s after the last reading', async () => {
+    const ward = await connectWard(world.a.nurse);
+    const alerts: Alert[] = [];
+    ward.socket.on('alert', (alert: Alert) => alerts.push(alert));
+    const { session, monitor } = await chair('Silent chair');
+    await monitor.baseline(120, 80);
+    await world.a.nurse.ok(`/sessions/${session.id}/infusion-start`, {});
+
+    // 32 s of normal readings, one a second; each second, when the state was last saved.
+    const saves = new Set<number>();
+    for (let second = 0; second < 32; second++) {
+      await monitor.stream(1, () => ({ hr: 72, spo2: 98 }));
+      const [row] = await query<{ ms: string }>(
+        db.url,
+        'SELECT (extract(epoch FROM updated_at) * 1000)::bigint AS ms FROM session_engine_states WHERE session_id = $1',
+        [session.id],
+      );
+      if (row) saves.add(Number(row.ms));
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const lastReadingMs = Date.now() - 1000;
+    // Saved at the infusion start, then on the session's turn every 15 s: at least two more in 32 s.
+    const times = [...saves].sort((a, b) => a - b);
+    expect(times.length).toBeGreaterThanOrEqual(3);
+    const gaps = times.slice(2).map((t, i) => t - times[i + 1]!);
+    for (const gap of gaps) expect(gap).toBeGreaterThan(13_000);
+    for (const gap of gaps) expect(gap).toBeLessThan(18_000);
+    expect(alerts.filter((a) => a.sessionId === session.id)).toHaveLength(0);
+
+    // Then silence: the monitor stays connected and sends nothing.
+    await eventually(
+      () =>
+        expect(alerts.find((a) => a.sessionId === session.id && a.kind === 'signal_lost')).toMatchObject({
+          state: 'active',
+          severity: 'medium',
+          message: 'No reading for 60 s',
+        }),
+      80_000,
+    );
+    const lost = alerts.find((a) => a.sessionId === session.id && a.kind === 'signal_lost')!;
+    // Stamped 60 s after the last reading's recordedAt (the reading was sent about a second before).
+    expect(Date.parse(lost.openedAt) - lastReadingMs).toBeGreaterThan(59_000);
+    expect(Date.parse(lost.openedAt) - lastReadingMs).toBeLessThan(62_000);
+
+    // The signal is back once it has lasted 30 s: the monitor sends the last 30 s it buffered.
+    await monitor.stream(31, () => ({ hr: 72, spo2: 98 }));
+    await eventually(() => expect(alerts.filter((a) => a.id === lost.id).at(-1)).toMatchObject({ state: 'resolved' }));
+    const stored = (await world.a.nurse.get(`/sessions/${session.id}/alerts`)).body as Alert[];
+    expect(stored.filter((a) => a.kind === 'signal_lost')).toHaveLength(1);
+    ward.close();
+    monitor.close();
+  }, 180_000);
+
   it('continues the same alert after the service is killed mid-episode, without raising it twice', async () => {
     const { session, monitor, device } = await chair('Crash chair');
     await monitor.baseline(120, 80);
