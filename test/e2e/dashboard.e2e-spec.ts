@@ -86,6 +86,21 @@ describe('the ward dashboard in a browser', () => {
     const unknownApi = await fetch(`${app.url}/api/v1/no-such-thing`);
     expect(unknownApi.status).toBe(404);
     expect(unknownApi.headers.get('content-type')).toMatch(/json/);
+    // Outside /api/v1 too: the contract's error body, never Express's HTML page or the dashboard.
+    for (const [method, url] of [
+      ['GET', '/api/v2/sessions'],
+      ['GET', '/api'],
+      ['POST', '/api/v2/auth/login'],
+      ['DELETE', '/health'],
+    ] as const) {
+      const response = await fetch(`${app.url}${url}`, { method });
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({
+        statusCode: 404,
+        error: 'Not Found',
+        message: `Cannot ${method} ${url}`,
+      });
+    }
     expect((await fetch(`${app.url}/health`)).status).toBe(200);
     expect((await fetch(`${app.url}/assets/missing.js`)).status).toBe(404);
   });

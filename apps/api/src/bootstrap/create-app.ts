@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import { type INestApplication, NotFoundException, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from '../app.module.js';
+import { toErrorBody } from '../common/http-error.filter.js';
 import { logger, PinoNestLogger } from '../common/logger.js';
 import { requestLog } from '../common/request-log.middleware.js';
 import { refuseInvalidUtf8, requireJsonBody, SafeInputPipe } from '../common/safe-input.js';
@@ -52,6 +53,9 @@ export async function createApp(
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   serveDashboard(app);
+  // Nest's own not-found answer covers /api/v1 only; it is registered by init, so this goes after it.
+  await app.init();
+  answerUnknownServicePaths(app);
   return { app, sockets };
 }
 
@@ -85,4 +89,19 @@ function serveDashboard(app: NestExpressApplication): void {
     response.setHeader('Cache-Control', 'no-cache');
     response.sendFile(index);
   });
+}
+
+/**
+ * A service path that no route answered (`/api/v2/…`, `/api`, a method a route does not take) gets
+ * the contract's JSON error body, as `/api/v1/…` does, not Express's HTML page. Added after every
+ * route and after Nest's own not-found handler, so it sees only what nothing else took.
+ */
+function answerUnknownServicePaths(app: NestExpressApplication): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .use((request: Request, response: Response, next: NextFunction) => {
+      if (!SERVICE_PATH.test(request.path)) return next();
+      response.status(404).json(toErrorBody(new NotFoundException(`Cannot ${request.method} ${request.path}`)));
+    });
 }
