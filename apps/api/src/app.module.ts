@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -56,7 +57,13 @@ export class AppModule {
       imports: [
         TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, 20), migrationsRun: true }),
         TypeOrmModule.forFeature(ENTITIES),
-        JwtModule.register({ secret: jwtSecret, signOptions: { algorithm: 'HS256' } }),
+        // A KeyObject, not the string: given a string, the token library first tries to read it as a
+        // public key on every verification (~0.35 ms of CPU per request against ~0.01 ms). The tokens
+        // are the same HS256 tokens either way.
+        JwtModule.register({
+          secret: createSecretKey(Buffer.from(jwtSecret, 'utf8')),
+          signOptions: { algorithm: 'HS256' },
+        }),
       ],
       controllers: [
         HealthController,
