@@ -5,7 +5,7 @@ import { DataSource, In, Not, type EntityManager } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context.js';
 import { type AuditEntry, AuditService } from '../audit/audit.service.js';
 import { logger } from '../common/logger.js';
-import { Batcher } from '../ingest/batcher.js';
+import { Batcher } from '../common/batcher.js';
 import { User } from '../users/user.entity.js';
 import { alertUuid } from './alert-id.js';
 import { AlertRow } from './alert.entity.js';

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainEvents, type StoredReading } from '../events/domain-events.js';
 import { logger } from '../common/logger.js';
-import { Batcher } from './batcher.js';
+import { Batcher } from '../common/batcher.js';
 import type { Binding } from './session-bindings.js';
 
 export type WriteOutcome = 'stored' | 'duplicate' | 'conflict';
