@@ -1,10 +1,11 @@
 import { type OnGatewayConnection, type OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { OnModuleDestroy } from '@nestjs/common';
-import { OPEN_PHASES, type AckError, type DeviceClientEvents, type DeviceServerEvents } from '#contracts';
+import { OPEN_PHASES, type DeviceClientEvents, type DeviceServerEvents } from '#contracts';
 import type { Namespace, Socket } from 'socket.io';
 import { type AuditContext, deviceActor } from '../audit/audit-context.js';
 import { type AuditEntry, AuditService } from '../audit/audit.service.js';
 import { logger } from '../common/logger.js';
+import { argumentsOf, refusal } from '../common/socket-answers.js';
 import { DevicesService } from '../devices/devices.service.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { IngestService } from './ingest.service.js';
@@ -13,22 +14,6 @@ import { SessionBindings } from './session-bindings.js';
 type DeviceSocket = Socket<DeviceClientEvents, DeviceServerEvents, object, { deviceId: string; siteId: string }>;
 
 const deviceRoom = (deviceId: string) => `device:${deviceId}`;
-
-type Ack = (answer: unknown) => void;
-
-/**
- * What a device sent with an event: socket.io passes the acknowledgement callback, when there is
- * one, as the last argument, after however many payloads the device put in.
- */
-function argumentsOf(args: unknown[]): { payloads: unknown[]; ack: Ack | null } {
-  const last = args.at(-1);
-  return typeof last === 'function' ? { payloads: args.slice(0, -1), ack: last as Ack } : { payloads: args, ack: null };
-}
-
-const refusal = (field: string, message: string): { ok: false; error: AckError } => ({
-  ok: false,
-  error: { code: 'validation_failed', field, message },
-});
 
 /** `/devices`: monitors authenticate in the handshake, then send readings with acknowledgements. */
 @WebSocketGateway({ namespace: '/devices' })

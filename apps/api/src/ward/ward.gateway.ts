@@ -7,6 +7,7 @@ import { userActor } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import { logger } from '../common/logger.js';
+import { argumentsOf, refusal } from '../common/socket-answers.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { vitalsEvent } from '../readings/vitals-event.js';
 import { WardService } from './ward.service.js';
@@ -60,17 +61,7 @@ export class WardGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     const { user } = socket.data;
     // The ward namespace only speaks to clients; an event from one that asks for an answer gets a refusal.
     (socket as unknown as Socket).onAny((...received: unknown[]) => {
-      const ack = received.at(-1);
-      if (typeof ack === 'function') {
-        (ack as (answer: unknown) => void)({
-          ok: false,
-          error: {
-            code: 'validation_failed',
-            field: 'event',
-            message: 'the ward namespace takes no events from clients',
-          },
-        });
-      }
+      argumentsOf(received).ack?.(refusal('event', 'the ward namespace takes no events from clients'));
     });
     await socket.join(user.siteIds.map(siteRoom));
     try {
