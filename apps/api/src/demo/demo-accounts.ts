@@ -8,14 +8,7 @@ import { BootstrapAdmin } from '../auth/bootstrap-admin.js';
 import { hashPassword } from '../auth/passwords.js';
 import { logger } from '../common/logger.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
-
-interface UserRow {
-  id: string;
-  username: string;
-  role: string;
-  active: boolean;
-  site_ids: string[];
-}
+import { type UserWithSites, usersWithSites } from '../users/users.service.js';
 
 /**
  * The demo's accounts exist only in demo mode. With DEMO=1 the service makes sure the demo site and
@@ -122,15 +115,8 @@ export class DemoAccounts implements OnApplicationBootstrap {
     return site!.id;
   }
 
-  private async find(manager: EntityManager, username: string): Promise<UserRow | null> {
-    const rows: UserRow[] = await manager.query(
-      `SELECT u.id, u.username, u.role, u.active,
-              COALESCE(array_agg(us.site_id ORDER BY us.site_id) FILTER (WHERE us.site_id IS NOT NULL), '{}') AS site_ids
-         FROM users u LEFT JOIN user_sites us ON us.user_id = u.id
-        WHERE u.username = $1 AND u.demo
-        GROUP BY u.id`,
-      [username],
-    );
+  private async find(manager: EntityManager, username: string): Promise<UserWithSites | null> {
+    const rows: UserWithSites[] = await manager.query(usersWithSites('u.username = $1 AND u.demo'), [username]);
     return rows[0] ?? null;
   }
 }

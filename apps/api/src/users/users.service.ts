@@ -22,6 +22,24 @@ export function toUserView(user: User): UserView {
   };
 }
 
+/** A user's row with the ids of their sites (sorted; empty for none), as raw SQL returns it. */
+export interface UserWithSites {
+  id: string;
+  username: string;
+  display_name: string;
+  role: AuthUser['role'];
+  active: boolean;
+  site_ids: string[];
+}
+
+/** The query for the users matching `where` (on `u`, the users table), each with their sites. */
+export const usersWithSites = (where: string): string =>
+  `SELECT u.id, u.username, u.display_name, u.role, u.active,
+          COALESCE(array_agg(us.site_id ORDER BY us.site_id) FILTER (WHERE us.site_id IS NOT NULL), '{}') AS site_ids
+     FROM users u LEFT JOIN user_sites us ON us.user_id = u.id
+    WHERE ${where}
+    GROUP BY u.id`;
+
 @Injectable()
 export class UsersService {
   constructor(
@@ -80,15 +98,7 @@ export class UsersService {
 
   /** The active user behind a token, with their sites; `null` when unknown or deactivated. */
   async findAuthUser(id: string): Promise<AuthUser | null> {
-    const rows: { id: string; username: string; display_name: string; role: AuthUser['role']; site_ids: string[] }[] =
-      await this.dataSource.query(
-        `SELECT u.id, u.username, u.display_name, u.role,
-                COALESCE(array_agg(us.site_id ORDER BY us.site_id) FILTER (WHERE us.site_id IS NOT NULL), '{}') AS site_ids
-           FROM users u LEFT JOIN user_sites us ON us.user_id = u.id
-          WHERE u.id = $1 AND u.active
-          GROUP BY u.id`,
-        [id],
-      );
+    const rows: UserWithSites[] = await this.dataSource.query(usersWithSites('u.id = $1 AND u.active'), [id]);
     const row = rows[0];
     if (!row) return null;
     return { id: row.id, username: row.username, displayName: row.display_name, role: row.role, siteIds: row.site_ids };
