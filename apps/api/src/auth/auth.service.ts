@@ -52,18 +52,20 @@ export class AuthService {
       }
       throw tooManyAttempts(retryAfter);
     }
-    // Counted by the throttle while it is checked, so concurrent guesses cannot outrun the limit.
-    const decided = this.throttle.begin(username, ip);
-    let user: User | null;
-    let valid: boolean;
-    try {
-      user = await this.users.findForLogin(username);
-      valid = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
-      if (!user || !user.active || !valid) this.throttle.recordFailure(username, ip);
-      else this.throttle.recordSuccess(username);
-    } finally {
-      decided();
-    }
+    const passed = (r: { user: User | null; valid: boolean }) => !!r.user && r.user.active && r.valid;
+    const { user, valid } = await this.throttle.check(
+      username,
+      ip,
+      async () => {
+        const found = await this.users.findForLogin(username);
+        return {
+          user: found,
+          valid: await verifyPassword(found?.passwordHash ?? (await dummyPasswordHash()), password),
+        };
+      },
+      passed,
+      true,
+    );
     if (!user || !user.active || !valid) {
       const reason = !user ? 'unknown_user' : !user.active ? 'inactive' : 'wrong_password';
       await this.audit.recordAlone(attempt, {
@@ -89,15 +91,16 @@ export class AuthService {
    */
   async confirmPassword(user: AuthUser, password: string, ip: string): Promise<void> {
     this.assertNotThrottled(user.username, ip);
-    const decided = this.throttle.begin(user.username, ip);
-    let valid: boolean;
-    try {
-      const hash = await this.users.passwordHashOf(user.id);
-      valid = !!hash && (await verifyPassword(hash, password));
-      if (!valid) this.throttle.recordFailure(user.username, ip);
-    } finally {
-      decided();
-    }
+    const valid = await this.throttle.check(
+      user.username,
+      ip,
+      async () => {
+        const hash = await this.users.passwordHashOf(user.id);
+        return !!hash && (await verifyPassword(hash, password));
+      },
+      (ok) => ok,
+      false,
+    );
     if (!valid) throw new DomainError('invalid_credentials', 'Wrong password');
   }
 

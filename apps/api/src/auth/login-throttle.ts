@@ -38,20 +38,32 @@ export class LoginThrottle {
     return this.undecided(user) >= limit || this.undecided(address) >= limit * 4 ? 1 : 0;
   }
 
-  /** Marks an attempt as being checked; call the returned function once it is decided (after recordFailure/Success). */
-  begin(username: string, ip: string): () => void {
+  /**
+   * Runs a password check. While it runs it counts as a failure of the username and the address
+   * (so a burst of concurrent guesses gets no more checks than the limit); once decided, a failed
+   * check is recorded as one, and a passed one clears the username's failures if `clearOnSuccess`.
+   */
+  async check<T>(
+    username: string,
+    ip: string,
+    attempt: () => Promise<T>,
+    passed: (result: T) => boolean,
+    clearOnSuccess: boolean,
+  ): Promise<T> {
     const keys = [`u:${username.toLowerCase()}`, `ip:${ip}`];
     for (const key of keys) this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
+    try {
+      const result = await attempt();
+      if (!passed(result)) this.recordFailure(username, ip);
+      else if (clearOnSuccess) this.recordSuccess(username);
+      return result;
+    } finally {
       for (const key of keys) {
         const left = (this.pending.get(key) ?? 1) - 1;
         if (left > 0) this.pending.set(key, left);
         else this.pending.delete(key);
       }
-    };
+    }
   }
 
   recordFailure(username: string, ip: string, nowMs = Date.now()): void {
