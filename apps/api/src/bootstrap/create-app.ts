@@ -7,7 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from '../app.module.js';
-import { toErrorBody } from '../common/http-error.filter.js';
+import { sendError } from '../common/http-error.filter.js';
 import { logger, PinoNestLogger } from '../common/logger.js';
 import { requestLog } from '../common/request-log.middleware.js';
 import { refuseInvalidUtf8, requireJsonBody, SafeInputPipe } from '../common/safe-input.js';
@@ -102,6 +102,6 @@ function answerUnknownServicePaths(app: NestExpressApplication): void {
     .getInstance()
     .use((request: Request, response: Response, next: NextFunction) => {
       if (!SERVICE_PATH.test(request.path)) return next();
-      response.status(404).json(toErrorBody(new NotFoundException(`Cannot ${request.method} ${request.path}`)));
+      sendError(response, new NotFoundException(`Cannot ${request.method} ${request.path}`));
     });
 }

@@ -60,6 +60,12 @@ export function toErrorBody(error: unknown): ErrorBody {
   return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: REASONS[500]!, message: 'Internal server error' };
 }
 
+/** Answers with the contract's error body for `error` (for middleware, which Nest's filter does not cover). */
+export function sendError(response: Response, error: unknown): void {
+  const body = toErrorBody(error);
+  response.status(body.statusCode).json(body);
+}
+
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {

@@ -7,7 +7,7 @@ import {
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { toErrorBody } from './http-error.filter.js';
+import { sendError } from './http-error.filter.js';
 
 /**
  * Input that no endpoint ever needs and that must not reach the validators, the database or the
@@ -63,8 +63,7 @@ export class SafeInputPipe implements PipeTransform {
 export function refuseInvalidUtf8(request: Request, response: Response, next: NextFunction): void {
   const raw = (request as Request & { rawBody?: Buffer }).rawBody;
   if (!raw || isUtf8(raw)) return next();
-  const body = toErrorBody(new BadRequestException('the request body is not valid UTF-8'));
-  response.status(body.statusCode).json(body);
+  sendError(response, new BadRequestException('the request body is not valid UTF-8'));
 }
 
 /** A request that carries a body must say it is JSON (the only body the API reads): 415 otherwise. */
@@ -72,6 +71,5 @@ export function requireJsonBody(request: Request, response: Response, next: Next
   const hasBody =
     request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
   if (!hasBody || !request.path.startsWith('/api/') || request.is('application/json')) return next();
-  const body = toErrorBody(new UnsupportedMediaTypeException('the request body must be application/json'));
-  response.status(body.statusCode).json(body);
+  sendError(response, new UnsupportedMediaTypeException('the request body must be application/json'));
 }
