@@ -5,11 +5,10 @@
  */
 import type { Socket } from 'socket.io-client';
 import { benchDatabase, provisionChairs, startService } from './service.js';
-import { machine, openSocket, percentile, writeSection } from './support.js';
+import { fmt, machine, openSocket, percentile, writeSection } from './support.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 40);
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 const database = await benchDatabase();
 const app = await startService(database.url);

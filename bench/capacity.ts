@@ -26,7 +26,7 @@ import path from 'node:path';
 import { PacedPool, problems, type WindowResult } from './paced-pool.js';
 import { corePercent, cpuSeconds, GcTrace, PostgresProbe, rssMiB } from './probe.js';
 import { addChairs, benchDatabase, provisionSite, startInfusions, startService } from './service.js';
-import { machine, ROOT, spawnUntil, stop, writeSection } from './support.js';
+import { fmt, machine, mib, ms, ROOT, sleep, spawnUntil, stop, writeSection } from './support.js';
 
 const STEPS = (process.env.BENCH_STEPS ?? '1000,2000,3000,4000,5000,6000,7000,8000')
   .split(',')
@@ -39,11 +39,7 @@ const P99_LIMIT_MS = Number(process.env.BENCH_P99_LIMIT_MS ?? 100);
 const WORKERS = Number(process.env.BENCH_CLIENT_WORKERS ?? 2);
 const BASELINE_SECONDS = 61;
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const ms = (n: number) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(1) : n.toFixed(0)) : '–');
-const mib = (n: number) => (Number.isFinite(n) ? `${n.toFixed(0)} MiB` : 'n/a');
 const kib = (n: number) => (Number.isFinite(n) ? `${n.toFixed(0)} KiB` : 'n/a');
-const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 interface Measured {
   result: WindowResult;

@@ -4,10 +4,9 @@
  * running maximum of the same readings.
  */
 import { DEFAULT_IV_RULES, DetectionEngine, syntheticSession, type EngineInput } from '#vitals';
-import { machine, writeSection } from './support.js';
+import { fmt, machine, writeSection } from './support.js';
 
 const SESSIONS = Number(process.env.BENCH_ENGINE_SESSIONS ?? 20);
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 const sessions: EngineInput[][] = [];
 for (let seed = 1; seed <= SESSIONS; seed++) {

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { runLoad, type LoadResult } from './load.js';
 import { benchDatabase, provisionChairs, startService } from './service.js';
-import { machine, ROOT, spawnUntil, stop, writeSection } from './support.js';
+import { fmt, machine, ROOT, spawnUntil, stop, writeSection } from './support.js';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 500);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
@@ -15,7 +15,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_S = 3;
 const load = { inFlight: IN_FLIGHT, warmupS: WARMUP_S, durationS: DURATION_S };
 
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 async function bare(): Promise<LoadResult> {

@@ -21,18 +21,13 @@
 import { PacedPool, problems, type WindowResult } from './paced-pool.js';
 import { corePercent, cpuSeconds, GcTrace, PostgresProbe, rssMiB } from './probe.js';
 import { addChairs, benchDatabase, provisionSite, startInfusions, startService } from './service.js';
-import { machine, RELIABILITY_FILE, writeSection } from './support.js';
+import { fmt, machine, mib, ms, RELIABILITY_FILE, sleep, writeSection } from './support.js';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 15);
 const SESSIONS = Number(process.env.SOAK_SESSIONS ?? 500);
 const SAMPLE_S = Number(process.env.SOAK_SAMPLE_S ?? 30);
 const WORKERS = Number(process.env.BENCH_CLIENT_WORKERS ?? 1);
 const FLAT_GROWTH = 0.1;
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const ms = (n: number) => (Number.isFinite(n) ? (n < 10 ? n.toFixed(1) : n.toFixed(0)) : '–');
-const mib = (n: number) => (Number.isFinite(n) ? `${n.toFixed(0)} MiB` : 'n/a');
-const sleep = (milliseconds: number) => new Promise((resolve) => setTimeout(resolve, milliseconds));
 
 interface Sample {
   minute: number;

@@ -104,3 +104,11 @@ export function openSocket(url: string, namespace: '/devices' | '/ward', token: 
     socket.once('connect_error', reject);
   });
 }
+
+/** A whole number with thousands separators: 12,345. */
+export const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+/** Milliseconds for a table: one decimal under 10, else whole; '–' when unknown. */
+export const ms = (n: number): string => (Number.isFinite(n) ? (n < 10 ? n.toFixed(1) : n.toFixed(0)) : '–');
+export const mib = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(0)} MiB` : 'n/a');
+export const sleep = (milliseconds: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, milliseconds));

@@ -40,7 +40,7 @@ import { downsample, syntheticSession } from '#vitals';
 import { ReadingSeries, type SeriesText } from '../apps/api/src/readings/reading-series.js';
 import { SERIES_SQL, trendPage } from '../apps/api/src/readings/series-queries.js';
 import { addChairs, benchDatabase, provisionSite, startService } from './service.js';
-import { machine, openSocket, percentile, writeSection } from './support.js';
+import { fmt, machine, openSocket, percentile, writeSection } from './support.js';
 
 const CHAIRS = Number(process.env.BENCH_TREND_CHAIRS ?? 8);
 const REQUESTS = Number(process.env.BENCH_TREND_REQUESTS ?? 300);
@@ -48,8 +48,6 @@ const WARMUP = Number(process.env.BENCH_TREND_WARMUP ?? 30);
 const READINGS = 14_400;
 const CHUNK = 10;
 const MAX_POINTS = 1000;
-
-const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 interface WireReading {
   seq: number;
