@@ -1,45 +1,84 @@
 import { useEffect } from 'react';
 import { formatElapsed } from '../format';
+import { Link } from '../router';
+import { PRIORITY_NAMES, type AlarmPriority, type BoardAlarm } from '../ward/alarm-signal';
 import { useAlarm } from '../ward/use-alarm';
 import { useWard } from '../ward/ward-context';
 
-/** The alarm sound's state and its only control: a pause of at most two minutes. */
+const PRIORITIES: AlarmPriority[] = ['high', 'medium', 'technical'];
+
+const chairsOf = (alarms: BoardAlarm[]) => [...new Set(alarms.map((a) => a.session.chair))];
+
+/**
+ * The alarm state under the top bar, on every page: how many alarms of each priority wait for
+ * acknowledgement and at which chairs, the sound's state and its only control (a pause of at most two
+ * minutes). When the browser holds the sound back, a full-width banner says so until it is clicked.
+ */
 export function AlarmBar() {
   const { board } = useWard();
   const alarm = useAlarm(board);
+  const byPriority = PRIORITIES.map((priority) => ({
+    priority,
+    waiting: alarm.waiting.filter((a) => a.priority === priority),
+  }));
+  const counts = byPriority.filter((p) => p.waiting.length > 0);
 
+  const title = counts.map((p) => `${p.waiting.length} ${PRIORITY_NAMES[p.priority]}`).join(', ');
   useEffect(() => {
-    document.title = alarm.sounding > 0 ? `(${alarm.sounding} HIGH) Infusion Monitor` : 'Infusion Monitor';
-  }, [alarm.sounding]);
+    document.title = title ? `(${title}) Infusion Monitor` : 'Infusion Monitor';
+  }, [title]);
 
   return (
-    <div className="alarm-bar" role="status" aria-live="polite">
-      {alarm.sounding > 0 ? (
-        <span className="alarm-count">
-          {alarm.sounding} high {alarm.sounding === 1 ? 'alarm' : 'alarms'} to acknowledge
-        </span>
-      ) : (
-        <span className="muted">No high alarms</span>
-      )}
-      {alarm.pausedForMs > 0 ? (
-        <>
-          <span className="paused">Sound paused · {formatElapsed(alarm.pausedForMs)} left</span>
-          <button type="button" onClick={alarm.resume}>
-            Sound on now
-          </button>
-        </>
-      ) : (
-        alarm.sounding > 0 && (
-          <button type="button" onClick={alarm.pause}>
-            Pause sound 2 min
-          </button>
-        )
-      )}
-      {alarm.blocked && (
-        <button type="button" className="warning" onClick={alarm.unlock}>
-          Alarm sound is blocked by the browser: click to allow
+    <>
+      {alarm.sound === 'blocked' && (
+        <button type="button" className="sound-blocked" data-sound="blocked" onClick={alarm.unlock}>
+          <span className="sound-blocked-title">Alarm sound is off</span>
+          <span>The browser holds it back until this page is clicked. Click here to turn the sound on.</span>
         </button>
       )}
-    </div>
+      <div className="alarm-bar" data-sound={alarm.sound} data-tone={alarm.tone ?? 'none'}>
+        <div className="alarm-counts" role="status" aria-live="polite">
+          {counts.length === 0 ? (
+            <span className="muted">No alarms waiting</span>
+          ) : (
+            counts.map(({ priority, waiting }) => (
+              <Link
+                key={priority}
+                to="/"
+                className={`alarm-count prio-${priority}`}
+                data-alarm-priority={priority}
+                title={chairsOf(waiting).join(', ')}
+              >
+                <strong>
+                  {waiting.length} {PRIORITY_NAMES[priority].toLowerCase()}
+                </strong>{' '}
+                <span className="alarm-count-chairs">{chairsOf(waiting).join(', ')}</span>
+              </Link>
+            ))
+          )}
+        </div>
+        <div className="sound-control">
+          {alarm.sound === 'paused' ? (
+            <>
+              <span className="paused">Sound paused · {formatElapsed(alarm.pausedForMs)} left</span>
+              <button type="button" onClick={alarm.resume}>
+                Sound on now
+              </button>
+            </>
+          ) : alarm.sound === 'on' ? (
+            <>
+              <span className="muted">Sound on</span>
+              {alarm.tone && (
+                <button type="button" onClick={alarm.pause}>
+                  Pause sound 2 min
+                </button>
+              )}
+            </>
+          ) : (
+            <span className="sound-off-note">Sound off</span>
+          )}
+        </div>
+      </div>
+    </>
   );
 }

@@ -24,7 +24,6 @@ export function Header({ user, ward = false }: { user: UserView; ward?: boolean 
             </>
           )}
         </nav>
-        {ward && <AlarmBar />}
         <div className="who">
           <span>
             {user.displayName} <span className="muted">({user.role})</span>
@@ -34,6 +33,7 @@ export function Header({ user, ward = false }: { user: UserView; ward?: boolean 
           </button>
         </div>
       </header>
+      {ward && <AlarmBar />}
       {ward && <ConnectionBanner />}
     </>
   );

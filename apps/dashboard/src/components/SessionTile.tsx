@@ -1,9 +1,13 @@
 import type { SessionSummary } from '#contracts';
 import { formatElapsed } from '../format';
 import { Link } from '../router';
-import { alarmLevel, alertHeadline, alertStatus, isEscalated, mostUrgent } from '../ward/alarm-level';
+import { isEscalated } from '../ward/alarm-level';
+import { flashHz, leadAlarm, type BoardAlarm } from '../ward/alarm-signal';
+import { ALARM_VITALS } from '../ward/alarm-text';
+import { boardAlarmText, conditionWords, priorityWord } from '../ward/alarm-words';
 import { openAlerts, type Tile } from '../ward/board';
-import { BloodPressureReadout, VitalReadout } from './VitalReadout';
+import type { TileVital } from '../ward/vital-track';
+import { BloodPressureReadout, VitalReadout, type ReadoutAlarm } from './VitalReadout';
 
 export const PHASE_NAMES: Record<SessionSummary['phase'], string> = {
   baseline: 'Baseline',
@@ -22,34 +26,74 @@ export function phaseStart(
   return session.createdAt;
 }
 
+/** The most urgent alarm of the tile that concerns `vital`, for the readout's highlight. */
+function alarmOn(tile: Tile, vital: TileVital): ReadoutAlarm | null {
+  const lead = leadAlarmFor(tile, (kind) => ALARM_VITALS[kind]?.includes(vital) ?? false);
+  return lead && { priority: lead.priority, condition: lead.condition };
+}
+
+function leadAlarmFor(tile: Tile, concerns: (kind: string) => boolean): BoardAlarm | null {
+  const only = { ...tile, alerts: tile.alerts.filter((a) => concerns(a.kind)) };
+  return leadAlarm(only);
+}
+
 export function SessionTile({ tile, now, live }: { tile: Tile; now: number; live: boolean }) {
   const { session, vitals } = tile;
-  const alerts = openAlerts(tile);
-  const lead = mostUrgent(alerts);
-  const level = lead ? alarmLevel(lead) : 'none';
-  const others = alerts.length - 1;
+  const lead = leadAlarm(tile);
+  const others = openAlerts(tile).length - 1;
+  const state = lead ? `prio-${lead.priority} state-${lead.condition}` : 'calm';
   return (
-    <Link to={`/sessions/${session.id}`} className={`tile alarm-${level}`} data-session-id={session.id}>
+    <Link
+      to={`/sessions/${session.id}`}
+      className={`tile ${state}`}
+      data-session-id={session.id}
+      data-chair={session.chair}
+      data-alarm-priority={lead?.priority ?? 'none'}
+      data-alarm-state={lead?.condition ?? 'none'}
+      data-flash-hz={lead ? flashHz(lead.alert) : 0}
+    >
       <div className="tile-head">
         <span className="chair">{session.chair}</span>
+        <span className="patient">{session.patientRef}</span>
         <span className={`phase phase-${session.phase}`}>
           {PHASE_NAMES[session.phase]} {formatElapsed(now - Date.parse(phaseStart(session)))}
         </span>
       </div>
-      <div className="patient">{session.patientRef}</div>
       <div className="vitals">
-        <VitalReadout label="HR" unit="/min" vital="hr" track={vitals.hr} now={now} live={live} />
-        <BloodPressureReadout sbp={vitals.sbp} dbp={vitals.dbp} now={now} live={live} />
-        <VitalReadout label="SpO2" unit="%" vital="spo2" track={vitals.spo2} now={now} live={live} />
+        <VitalReadout
+          label="HR"
+          unit="/min"
+          vital="hr"
+          track={vitals.hr}
+          now={now}
+          live={live}
+          alarm={alarmOn(tile, 'hr')}
+        />
+        <BloodPressureReadout
+          sbp={vitals.sbp}
+          dbp={vitals.dbp}
+          now={now}
+          live={live}
+          alarm={alarmOn(tile, 'sbp') ?? alarmOn(tile, 'dbp')}
+        />
+        <VitalReadout
+          label="SpO2"
+          unit="%"
+          vital="spo2"
+          track={vitals.spo2}
+          now={now}
+          live={live}
+          alarm={alarmOn(tile, 'spo2')}
+        />
       </div>
       {lead ? (
-        <div className={`tile-alert alarm-${level}`}>
+        <div className={`tile-alert prio-${lead.priority} state-${lead.condition}`}>
           <span className="headline">
-            {isEscalated(lead) && <span className="escalated">ESCALATED</span>}
-            {alertHeadline(lead)}
+            {isEscalated(lead.alert) && <span className="escalated">ESCALATED</span>}
+            {priorityWord(lead)} · {boardAlarmText(lead.alert, tile, now)}
           </span>
           <span className="status">
-            {alertStatus(lead)}
+            {conditionWords(lead)}
             {others > 0 && ` · ${others} more`}
           </span>
         </div>

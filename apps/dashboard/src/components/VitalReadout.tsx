@@ -1,8 +1,7 @@
 import { formatAge } from '../format';
+import type { AlarmCondition, AlarmPriority } from '../ward/alarm-signal';
+import { freshness, type FRESHNESS } from '../ward/freshness';
 import { isNoSignal, trendOf, type Trend, type TileVital, type VitalTrack } from '../ward/vital-track';
-
-/** Older than this, a value is greyed: HR and SpO2 come each second, a cuff reading every few minutes. */
-const STALE_AFTER_MS: Record<'continuous' | 'cuff', number> = { continuous: 30_000, cuff: 10 * 60_000 };
 
 const ARROWS: Record<Trend, { glyph: string; words: string }> = {
   rising: { glyph: '↑', words: 'rising' },
@@ -10,33 +9,54 @@ const ARROWS: Record<Trend, { glyph: string; words: string }> = {
   steady: { glyph: '→', words: 'steady' },
 };
 
+/** The alarm a value is part of: the readout is drawn in that alarm's colour and flashes with it. */
+export interface ReadoutAlarm {
+  priority: AlarmPriority;
+  condition: AlarmCondition;
+}
+
 interface ReadoutProps {
   label: string;
   unit: string;
+  vital: TileVital | 'bp';
   value: string | null;
   at: number | null;
   trend: Trend | null;
   noSignal: boolean;
-  staleAfterMs: number;
+  kind: keyof typeof FRESHNESS;
   now: number;
   live: boolean;
+  alarm?: ReadoutAlarm | null;
 }
 
-function Readout({ label, unit, value, at, trend, noSignal, staleAfterMs, now, live }: ReadoutProps) {
+function Readout({ label, unit, vital, value, at, trend, noSignal, kind, now, live, alarm }: ReadoutProps) {
   const age = at === null ? null : now - at;
-  const stale = !live || (age !== null && age > staleAfterMs);
+  const fresh = value === null ? 'gone' : freshness(age, kind);
+  const stale = fresh === 'stale' || (!live && fresh === 'fresh');
+  const shown = fresh === 'gone' ? null : value;
+  const classes = ['readout', `readout-${vital}`];
+  if (stale) classes.push('stale');
+  if (alarm) classes.push('in-alarm', `prio-${alarm.priority}`, `state-${alarm.condition}`);
   return (
-    <div className={`readout${stale ? ' stale' : ''}`}>
+    <div className={classes.join(' ')} data-freshness={stale ? 'stale' : fresh}>
       <span className="readout-label">
         {label} <span className="unit">{unit}</span>
       </span>
       <span className="readout-value">
-        {value === null ? '—' : noSignal ? 'no signal' : value}
-        {trend && !noSignal && (
-          <span className={`trend trend-${trend}`} title={ARROWS[trend].words}>
-            <span aria-hidden="true">{ARROWS[trend].glyph}</span>
-            <span className="visually-hidden"> {ARROWS[trend].words}</span>
-          </span>
+        {shown === null ? (
+          '—'
+        ) : noSignal ? (
+          <span className="no-signal">no signal</span>
+        ) : (
+          <>
+            {shown}
+            {trend && (
+              <span className={`trend trend-${trend}`} title={ARROWS[trend].words}>
+                <span aria-hidden="true">{ARROWS[trend].glyph}</span>
+                <span className="visually-hidden"> {ARROWS[trend].words}</span>
+              </span>
+            )}
+          </>
         )}
       </span>
       <span className="readout-age">
@@ -54,19 +74,22 @@ export function VitalReadout(props: {
   track: VitalTrack;
   now: number;
   live: boolean;
+  alarm?: ReadoutAlarm | null;
 }) {
-  const { label, unit, track, vital, now, live } = props;
+  const { label, unit, track, vital, now, live, alarm } = props;
   return (
     <Readout
       label={label}
       unit={unit}
+      vital={vital}
       now={now}
       live={live}
+      alarm={alarm}
       value={track.latest ? String(Math.round(track.latest.value)) : null}
       at={track.latest?.at ?? null}
       trend={trendOf(track, vital)}
       noSignal={isNoSignal(track.latest)}
-      staleAfterMs={STALE_AFTER_MS.continuous}
+      kind="continuous"
     />
   );
 }
@@ -77,11 +100,13 @@ export function BloodPressureReadout({
   dbp,
   now,
   live,
+  alarm,
 }: {
   sbp: VitalTrack;
   dbp: VitalTrack;
   now: number;
   live: boolean;
+  alarm?: ReadoutAlarm | null;
 }) {
   const value = sbp.latest
     ? `${Math.round(sbp.latest.value)}/${dbp.latest ? Math.round(dbp.latest.value) : '—'}`
@@ -90,13 +115,15 @@ export function BloodPressureReadout({
     <Readout
       label="BP"
       unit="mmHg"
+      vital="bp"
       value={value}
       at={sbp.latest?.at ?? null}
       trend={trendOf(sbp, 'sbp')}
       noSignal={isNoSignal(sbp.latest)}
-      staleAfterMs={STALE_AFTER_MS.cuff}
+      kind="cuff"
       now={now}
       live={live}
+      alarm={alarm}
     />
   );
 }

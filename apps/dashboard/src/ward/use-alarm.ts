@@ -1,47 +1,57 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useNow } from '../use-now';
-import { isSounding } from './alarm-level';
+import { awaitsAcknowledgement } from './alarm-level';
+import { boardAlarms, toneFor, type AlarmTone, type BoardAlarm } from './alarm-signal';
 import { AlarmSound, MAX_PAUSE_MS } from './alarm-sound';
-import { openAlerts, type Board } from './board';
+import type { Board } from './board';
 
 interface Pause {
   until: number;
-  /** The alerts that were sounding when the pause began: a new one sounds at once. */
+  /** The alerts that were waiting when the pause began: a new one sounds at once. */
   covers: Set<string>;
 }
 
+/** What the speaker is doing, as the page exposes it (`data-sound`). */
+export type SoundState = 'blocked' | 'paused' | 'on';
+
 export interface AlarmControl {
-  sounding: number;
+  /** Every open alert, most urgent first. */
+  alarms: BoardAlarm[];
+  /** The alerts waiting for acknowledgement (active or latched). */
+  waiting: BoardAlarm[];
+  /** The tone that should be sounding now (whether or not the browser lets it). */
+  tone: AlarmTone | null;
+  sound: SoundState;
   /** ms of pause left, or 0. */
   pausedForMs: number;
-  /** The browser has not yet allowed sound on this page. */
-  blocked: boolean;
   pause: () => void;
   resume: () => void;
   unlock: () => void;
 }
 
 export function useAlarm(board: Board): AlarmControl {
-  const sound = useMemo(() => new AlarmSound(), []);
+  const [speaker] = useState(() => new AlarmSound());
+  const blocked = useSyncExternalStore(speaker.subscribe, speaker.isBlocked);
   const now = useNow();
   const [pause, setPause] = useState<Pause | null>(null);
-  const sounding = [...board.values()].flatMap(openAlerts).filter(isSounding);
+  const alarms = boardAlarms(board);
+  const waiting = alarms.filter((a) => awaitsAcknowledgement(a.alert));
+  const tone = toneFor(alarms);
   const pausedForMs =
-    pause && pause.until > now && sounding.every((a) => pause.covers.has(a.id)) ? pause.until - now : 0;
-  const shouldSound = sounding.length > 0 && pausedForMs === 0;
+    pause && pause.until > now && waiting.every((a) => pause.covers.has(a.alert.id)) ? pause.until - now : 0;
+  const playing = pausedForMs === 0 ? tone : null;
 
-  useEffect(() => {
-    if (shouldSound) sound.start();
-    else sound.stop();
-  }, [shouldSound, sound]);
-  useEffect(() => () => sound.stop(), [sound]);
+  useEffect(() => speaker.play(playing), [playing, speaker]);
+  useEffect(() => () => speaker.play(null), [speaker]);
 
   return {
-    sounding: sounding.length,
+    alarms,
+    waiting,
+    tone,
+    sound: blocked ? 'blocked' : pausedForMs > 0 ? 'paused' : 'on',
     pausedForMs,
-    blocked: sound.blocked,
-    pause: () => setPause({ until: Date.now() + MAX_PAUSE_MS, covers: new Set(sounding.map((a) => a.id)) }),
+    pause: () => setPause({ until: Date.now() + MAX_PAUSE_MS, covers: new Set(waiting.map((a) => a.alert.id)) }),
     resume: () => setPause(null),
-    unlock: () => void sound.unlock(),
+    unlock: () => void speaker.unlock(),
   };
 }
