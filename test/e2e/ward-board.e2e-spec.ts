@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { startApp, type RunningApp } from '../support/app';
-import { buildWorld, eventually, sessionBody, unique, type World } from '../support/api';
+import { Api, buildWorld, eventually, sessionBody, unique, type World } from '../support/api';
 import { expectNoSeriousAxeViolations } from '../support/axe';
 import { createTestDatabase } from '../support/database';
 import { ROOT } from '../support/processes';
@@ -74,8 +74,12 @@ describe('the ward board at central-station grade', () => {
   }
 
   /** A chair with a session and a monitor, brought to the state a scenario asks for. */
-  async function chair(site: 'a' | 'b', name: string, scenario: Scenario) {
-    const { siteId, nurse, clinician } = world[site];
+  async function chair(
+    site: 'a' | 'b' | Pick<World['a'], 'siteId' | 'nurse' | 'clinician'>,
+    name: string,
+    scenario: Scenario,
+  ) {
+    const { siteId, nurse, clinician } = typeof site === 'string' ? world[site] : site;
     const device = await world.admin.ok('/devices', { siteId, name: unique('monitor') });
     const session = await nurse.ok('/sessions', sessionBody(siteId, device.id, world.protocolId, { chair: name }));
     const monitor = await LiveMonitor.connect(app.url, device.token);
@@ -327,20 +331,43 @@ describe('the ward board at central-station grade', () => {
     await other.close();
   });
 
-  it('keeps every text of every tile apart and inside its tile at 1024×768, 1440×900 and 1920×1080', async () => {
-    const one = await newPage();
-    await signInAs(one, nurseB);
-    await one.locator('.tile').nth(1).waitFor();
-    for (const target of [page, one]) {
-      for (const size of SIZES) {
-        await target.setViewportSize(size);
-        await target.waitForTimeout(150);
-        const problems = await target.evaluate(findOverlaps);
-        expect({ size, problems }).toEqual({ size, problems: [] });
-      }
+  /** Every tile's text inside its tile and apart, at the three sizes. */
+  async function expectNoOverlaps(target: Page, chairCount: number): Promise<void> {
+    for (const size of SIZES) {
+      await target.setViewportSize(size);
+      await eventually(async () => expect(await target.locator('.tile').count()).toBe(chairCount));
+      await target.waitForTimeout(150);
+      const problems = await target.evaluate(findOverlaps);
+      expect({ chairCount, size, problems }).toEqual({ chairCount, size, problems: [] });
     }
-    await one.close();
+  }
+
+  it('keeps every text of every tile apart and inside its tile at 1024×768, 1440×900 and 1920×1080', async () => {
+    await expectNoOverlaps(page, 16);
+    // Numbers for the wall: at 1920×1080 with sixteen chairs, at least 30 px (about 15 mm on a 50" screen).
+    const sizes = await page
+      .locator('.tile .readout-value')
+      .evaluateAll((values) => values.map((v) => parseFloat(getComputedStyle(v).fontSize)));
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(30);
     await page.setViewportSize(SIZES[0]!);
+
+    const two = await newPage();
+    await signInAs(two, nurseB);
+    await expectNoOverlaps(two, 2);
+    await two.close();
+
+    // One chair alone: a site with a single session in baseline.
+    const { id: siteId } = await world.admin.ok('/sites', { name: unique('site') });
+    const single = await staff(siteId, 'Cleo Marsh, RN');
+    await chair(
+      { siteId, nurse: await new Api(app.url).login(single, PASSWORD), clinician: world.a.clinician },
+      'Chair 1 (C)',
+      'baseline',
+    );
+    const one = await newPage();
+    await signInAs(one, single);
+    await expectNoOverlaps(one, 1);
+    await one.close();
   });
 
   it('has no serious accessibility violation on the sign-in page, the board and a session', async () => {
@@ -350,6 +377,13 @@ describe('the ward board at central-station grade', () => {
     await expectNoSeriousAxeViolations(fresh, 'the sign-in page');
     await fresh.close();
     await expectNoSeriousAxeViolations(page, 'the ward board');
+
+    await tile(page, 'Chair 14').click();
+    await page.waitForURL(`**/sessions/${idOf('Chair 14')}`);
+    await page.locator('.alert-item').first().waitFor();
+    await expectNoSeriousAxeViolations(page, 'the session page');
+    await page.goBack();
+    await rows(page).first().waitFor();
   });
 
   it('writes the board screenshots at the three sizes', async () => {
@@ -362,6 +396,17 @@ describe('the ward board at central-station grade', () => {
         animations: 'disabled',
       });
     }
+  });
+
+  it('keeps twenty-four chairs apart at the three sizes', async () => {
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) => chair('a', `Chair ${17 + i}`, i === 3 ? 'baseline' : 'calm')),
+    );
+    await expectNoOverlaps(page, 24);
+    // Every alarm is still in view on the tablet.
+    await page.setViewportSize(SIZES[0]!);
+    for (const box of await rows(page).evaluateAll((items) => items.map((i) => i.getBoundingClientRect().bottom)))
+      expect(box).toBeLessThanOrEqual(SIZES[0]!.height);
   });
 });
 

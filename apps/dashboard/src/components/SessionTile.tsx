@@ -2,8 +2,8 @@ import type { SessionSummary } from '#contracts';
 import { formatElapsed } from '../format';
 import { Link } from '../router';
 import { isEscalated } from '../ward/alarm-level';
-import { flashHz, leadAlarm, type BoardAlarm } from '../ward/alarm-signal';
-import { ALARM_VITALS } from '../ward/alarm-text';
+import { flashHz, leadAlarm } from '../ward/alarm-signal';
+import { alarmVitals } from '../ward/alarm-text';
 import { boardAlarmText, conditionWords, priorityWord } from '../ward/alarm-words';
 import { openAlerts, type Tile } from '../ward/board';
 import type { TileVital } from '../ward/vital-track';
@@ -28,13 +28,8 @@ export function phaseStart(
 
 /** The most urgent alarm of the tile that concerns `vital`, for the readout's highlight. */
 function alarmOn(tile: Tile, vital: TileVital): ReadoutAlarm | null {
-  const lead = leadAlarmFor(tile, (kind) => ALARM_VITALS[kind]?.includes(vital) ?? false);
+  const lead = leadAlarm({ ...tile, alerts: tile.alerts.filter((a) => alarmVitals(a).includes(vital)) });
   return lead && { priority: lead.priority, condition: lead.condition };
-}
-
-function leadAlarmFor(tile: Tile, concerns: (kind: string) => boolean): BoardAlarm | null {
-  const only = { ...tile, alerts: tile.alerts.filter((a) => concerns(a.kind)) };
-  return leadAlarm(only);
 }
 
 export function SessionTile({ tile, now, live }: { tile: Tile; now: number; live: boolean }) {

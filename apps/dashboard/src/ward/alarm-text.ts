@@ -10,8 +10,14 @@ export const ALARM_VITALS: Record<string, TileVital[]> = {
   hr_signal_lost: ['hr'],
   spo2_signal_lost: ['spo2'],
   bp_overdue: ['sbp'],
-  signal_lost: ['hr', 'sbp', 'spo2'],
+  signal_lost: ['hr', 'spo2'],
 };
+
+/** The readouts an alert is about. `signal_lost` for want of any reading at all concerns BP as well. */
+export function alarmVitals(alert: Pick<Alert, 'kind' | 'trigger'>): TileVital[] {
+  if (alert.kind === 'signal_lost' && alert.trigger?.reason === 'no_reading') return ['hr', 'sbp', 'spo2'];
+  return ALARM_VITALS[alert.kind] ?? [];
+}
 
 const LABELS: Record<string, string> = { sbp: 'SBP', dbp: 'DBP', hr: 'HR', spo2: 'SpO2' };
 const whole = (value: number) => String(Math.round(value));
