@@ -185,7 +185,10 @@ describe('the ward board at central-station grade', () => {
       expect(row.text).toMatch(/Chair \d+/);
     }
     // Current and worst value, whole-number limits.
-    expect(listed[0]!.text).toMatch(/HIGH\s+Chair 1[456]\s+SBP 196 · worst 196 · limit ≥ 180/);
+    // (The last cuff reading arrives with the tiles' history, just after the snapshot.)
+    await eventually(async () =>
+      expect(await rows(page).first().innerText()).toMatch(/HIGH\s+Chair 1[456]\s+SBP 196 · worst 196 · limit ≥ 180/),
+    );
     expect(listed.map((r) => r.text).join('\n')).not.toMatch(/\d\.\d/);
 
     // The header names the chairs and counts medium and technical alarms too.
@@ -193,6 +196,14 @@ describe('the ward board at central-station grade', () => {
     expect(counts).toMatch(/4 high\s+Chair 7, Chair 14, Chair 15, Chair 16|4 high\s+Chair 1[456]/);
     expect(counts).toMatch(/1 medium\s+Chair 3/);
     expect(counts).toMatch(/1 technical\s+Chair 5/);
+
+    // One click on the count brings the first of those chairs into view, focused.
+    await page.locator('.alarm-count.prio-high').click();
+    await eventually(async () =>
+      expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.sessionId)).toBe(
+        listed[0]!.session,
+      ),
+    );
 
     // "N" walks the chairs in alarm order, each tile brought into view and focused.
     await page.locator('body').click({ position: { x: 5, y: 700 } });

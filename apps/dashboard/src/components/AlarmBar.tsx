@@ -1,13 +1,23 @@
-import { useEffect } from 'react';
+import { type MouseEvent, useEffect } from 'react';
 import { formatElapsed } from '../format';
-import { Link } from '../router';
+import { navigate } from '../router';
 import { PRIORITY_NAMES, type AlarmPriority, type BoardAlarm } from '../ward/alarm-signal';
 import { useAlarm } from '../ward/use-alarm';
+import { focusTile } from '../ward/use-next-alarm-key';
 import { useWard } from '../ward/ward-context';
 
 const PRIORITIES: AlarmPriority[] = ['high', 'medium', 'technical'];
 
 const chairsOf = (alarms: BoardAlarm[]) => [...new Set(alarms.map((a) => a.session.chair))];
+
+/** To the board, with the focus on the tile of the first chair of these alarms. */
+function jumpTo(alarm: BoardAlarm | undefined) {
+  return (event: MouseEvent<HTMLAnchorElement>) => {
+    event.preventDefault();
+    navigate('/');
+    if (alarm) setTimeout(() => focusTile(alarm.session.id), 0);
+  };
+}
 
 /**
  * The alarm state under the top bar, on every page: how many alarms of each priority wait for
@@ -42,9 +52,10 @@ export function AlarmBar() {
             <span className="muted">No alarms waiting</span>
           ) : (
             counts.map(({ priority, waiting }) => (
-              <Link
+              <a
                 key={priority}
-                to="/"
+                href="/"
+                onClick={jumpTo(waiting[0])}
                 className={`alarm-count prio-${priority}`}
                 data-alarm-priority={priority}
                 title={chairsOf(waiting).join(', ')}
@@ -53,7 +64,7 @@ export function AlarmBar() {
                   {waiting.length} {PRIORITY_NAMES[priority].toLowerCase()}
                 </strong>{' '}
                 <span className="alarm-count-chairs">{chairsOf(waiting).join(', ')}</span>
-              </Link>
+              </a>
             ))
           )}
         </div>

@@ -4,6 +4,13 @@ import type { BoardAlarm } from './alarm-signal';
 const typingIn = (target: EventTarget | null) =>
   target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
 
+/** Focuses a chair's tile on the board and scrolls it into view. */
+export function focusTile(sessionId: string): void {
+  const tile = document.querySelector<HTMLElement>(`.tile[data-session-id="${sessionId}"]`);
+  tile?.focus();
+  tile?.scrollIntoView({ block: 'nearest' });
+}
+
 /**
  * "N" moves the focus to the tile of the next chair in alarm order (Shift+N the previous one),
  * scrolled into view: from there Enter opens the chair. Ignored while typing in a field.
@@ -19,9 +26,7 @@ export function useNextAlarmKey(alarms: BoardAlarm[]): void {
       const at = focused ? chairs.indexOf(focused.dataset.sessionId ?? '') : -1;
       const step = event.shiftKey ? -1 : 1;
       const next = at === -1 ? (step === 1 ? 0 : chairs.length - 1) : (at + step + chairs.length) % chairs.length;
-      const tile = document.querySelector<HTMLElement>(`.tile[data-session-id="${chairs[next]}"]`);
-      tile?.focus();
-      tile?.scrollIntoView({ block: 'nearest' });
+      focusTile(chairs[next]!);
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);

@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { type RefObject, useEffect, useRef, useState } from 'react';
 
 /** The content size of an element, kept current with a ResizeObserver. */
-export function useSize<T extends HTMLElement>(): [React.RefObject<T | null>, { width: number; height: number }] {
+export function useSize<T extends HTMLElement>(): [RefObject<T | null>, { width: number; height: number }] {
   const ref = useRef<T>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
   useEffect(() => {
