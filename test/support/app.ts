@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT, exited, spawnUntil } from './processes';
 
-export const ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
+export const ADMIN = { username: 'admin', password: 'bootstrap-secret-for-tests' };
 const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 
 export interface RunningApp {
