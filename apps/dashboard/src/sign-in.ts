@@ -10,6 +10,16 @@ export interface SignedIn {
 const KEY = 'infusion-monitor.sign-in';
 const listeners = new Set<() => void>();
 let current: SignedIn | null = read();
+/** Why the last sign-in ended, when the service ended it (shown on the login page). */
+let notice: string | null = null;
+let expiry: ReturnType<typeof setTimeout> | undefined;
+scheduleExpiry();
+
+/** The token's end is the sign-in's end, even on a page that calls nothing. */
+function scheduleExpiry(): void {
+  clearTimeout(expiry);
+  if (current) expiry = setTimeout(() => signIn.end('Your sign-in has expired.'), current.expiresAt - Date.now());
+}
 
 function read(): SignedIn | null {
   try {
@@ -24,6 +34,7 @@ function publish(next: SignedIn | null): void {
   current = next;
   if (next) sessionStorage.setItem(KEY, JSON.stringify(next));
   else sessionStorage.removeItem(KEY);
+  scheduleExpiry();
   for (const listener of listeners) listener();
 }
 
@@ -33,10 +44,15 @@ export const signIn = {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },
+  notice: (): string | null => notice,
   start(login: LoginResponse): void {
+    notice = null;
     publish({ token: login.accessToken, user: login.user, expiresAt: Date.now() + login.expiresIn * 1000 });
   },
-  end(): void {
+  /** Ends the sign-in on this tab; `why`, when the service ended it, is shown on the login page. */
+  end(why: string | null = null): void {
+    if (!current) return;
+    notice = why;
     publish(null);
   },
 };

@@ -1,4 +1,5 @@
 import type { UserView } from '#contracts';
+import { post } from '../api';
 import { Link } from '../router';
 import { signIn } from '../sign-in';
 import { AlarmBar } from './AlarmBar';
@@ -29,12 +30,20 @@ export function Header({ user, ward = false }: { user: UserView; ward?: boolean 
           <span>
             {user.displayName} <span className="muted">({user.role})</span>
           </span>
-          <button type="button" onClick={() => signIn.end()}>
+          <button type="button" onClick={signOut}>
             Sign out
           </button>
         </div>
       </header>
       {ward && <ConnectionBanner />}
     </>
+  );
+}
+
+/** Ends the token at the service too, so that a copy of it is worth nothing; the tab signs out either way. */
+function signOut(): void {
+  void post('/auth/logout').then(
+    () => signIn.end(),
+    () => signIn.end(),
   );
 }

@@ -8,7 +8,7 @@ const WardContext = createContext<WardConnection | null>(null);
 export function WardProvider({ token, children }: { token: string; children: ReactNode }) {
   const [connection, setConnection] = useState<WardConnection | null>(null);
   useEffect(() => {
-    const opened = new WardConnection(token, () => signIn.end());
+    const opened = new WardConnection(token, (why) => signIn.end(why));
     setConnection(opened);
     return () => opened.close();
   }, [token]);
