@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ROOT, exited, spawnUntil } from './processes';
 
 export const ADMIN = { username: 'admin', password: 'bootstrap-secret-for-tests' };
-const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
+export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 
 export interface RunningApp {
   url: string;

@@ -27,6 +27,8 @@ interface Window {
 export class AccessDenials implements OnModuleInit, OnModuleDestroy {
   private readonly windows = new Map<string, Window>();
   private unsubscribe: (() => void) | null = null;
+  /** Writes not yet done, awaited at shutdown so that the last summaries are kept. */
+  private readonly writing = new Set<Promise<void>>();
   private sweeper: ReturnType<typeof setInterval> | null = null;
 
   constructor(
@@ -40,10 +42,11 @@ export class AccessDenials implements OnModuleInit, OnModuleDestroy {
     this.sweeper.unref();
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     this.unsubscribe?.();
     if (this.sweeper) clearInterval(this.sweeper);
     this.flush(Number.POSITIVE_INFINITY);
+    await Promise.all(this.writing);
   }
 
   private onDenied(denial: AccessDenied, nowMs = Date.now()): void {
@@ -90,13 +93,15 @@ export class AccessDenials implements OnModuleInit, OnModuleDestroy {
       ip: denial.ip,
       correlationId: denial.correlationId,
     };
-    this.audit
+    const written = this.audit
       .recordAlone(context, {
         action,
         entityType: denial.targetKind,
         entityId: denial.targetId,
         details: { status: denial.status, method: denial.method, route: denial.route, ...extra },
       })
-      .catch((error: unknown) => logger.warn({ err: error, action }, 'could not record a refused access'));
+      .catch((error: unknown) => logger.warn({ err: error, action }, 'could not record a refused access'))
+      .finally(() => this.writing.delete(written));
+    this.writing.add(written);
   }
 }

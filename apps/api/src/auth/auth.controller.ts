@@ -21,6 +21,20 @@ export class LoginDto {
   password: string;
 }
 
+export class ChangePasswordDto {
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  currentPassword: string;
+
+  @ApiProperty({ minLength: 12 })
+  @IsString()
+  @MinLength(12)
+  @MaxLength(200)
+  newPassword: string;
+}
+
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
@@ -47,6 +61,18 @@ export class AuthController {
   @HttpCode(204)
   logoutAll(@CurrentUser() user: AuthUser, @Audit() context: AuditContext): Promise<void> {
     return this.auth.logoutEverywhere(user, context);
+  }
+
+  /** The caller's own password: ends every token of theirs and answers with a new one for this screen. */
+  @ApiBearerAuth()
+  @Post('password')
+  @HttpCode(200)
+  changePassword(
+    @CurrentCredential() credential: Credential,
+    @Body() dto: ChangePasswordDto,
+    @Audit() context: AuditContext,
+  ): Promise<LoginResponse> {
+    return this.auth.changePassword(credential, dto.currentPassword, dto.newPassword, context);
   }
 
   @ApiBearerAuth()

@@ -91,6 +91,29 @@ export class AuthService {
       { ...context, actor: { type: 'user', id: user.id, name: user.username, role: user.role } },
       { action: 'auth.login', entityType: 'user', entityId: user.id },
     );
+    return this.issue(user);
+  }
+
+  /**
+   * The user's own password change: the current password first (throttled like a signature), then the
+   * new one, which must pass the password rules. Every token of theirs ends, this one included, and
+   * the answer carries a new one, so this screen stays signed in and every other is signed out.
+   */
+  async changePassword(
+    credential: Credential,
+    currentPassword: string,
+    newPassword: string,
+    context: AuditContext,
+  ): Promise<LoginResponse> {
+    const { user } = credential;
+    await this.confirmPassword(user, currentPassword, context);
+    await this.users.changeOwnPassword(user.id, user.username, newPassword, context);
+    const changed = await this.users.findForLogin(user.username);
+    if (!changed?.active) throw new DomainError('unauthenticated', 'A valid access token is required');
+    return this.issue(changed);
+  }
+
+  private async issue(user: User): Promise<LoginResponse> {
     const payload = { sub: user.id, typ: 'access', ver: user.tokenVersion };
     const accessToken = await this.jwt.signAsync(payload, {
       expiresIn: this.config.jwtTtlSeconds,

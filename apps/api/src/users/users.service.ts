@@ -104,6 +104,18 @@ export class UsersService {
     return result;
   }
 
+  /** The user's own new password (the old one was checked by the caller); ends every token they hold. */
+  async changeOwnPassword(id: string, username: string, password: string, context: AuditContext): Promise<void> {
+    assertStrongPassword(password, username);
+    const passwordHash = await hashPassword(password);
+    await this.audit.transaction(context, async (manager) => {
+      await manager.update(User, { id }, { passwordHash });
+      await manager.increment(User, { id }, 'tokenVersion', 1);
+      return { result: null, audit: { action: 'user.password_change', entityType: 'user', entityId: id } };
+    });
+    this.changes.publish({ userId: id, reasons: ['password_changed'] });
+  }
+
   /** Ends every access token of the user at once ("sign out everywhere"). */
   async signOutEverywhere(id: string, context: AuditContext): Promise<void> {
     await this.audit.transaction(context, async (manager) => {
