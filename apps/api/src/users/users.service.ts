@@ -81,6 +81,8 @@ export class UsersService {
   async update(id: string, dto: UpdateUserDto, context: AuditContext): Promise<UserView> {
     const user = await this.users.findOne({ where: { id }, relations: { sites: true } });
     if (!user) throw DomainError.notFound('user');
+    // Only ever incremented in SQL: saving the value read here could undo a concurrent sign-out everywhere.
+    Reflect.deleteProperty(user, 'tokenVersion');
     if (dto.password !== undefined) assertStrongPassword(dto.password, user.username);
     const before = toUserView(user);
     if (dto.role !== undefined) user.role = dto.role;
