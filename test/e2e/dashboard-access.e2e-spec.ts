@@ -42,7 +42,7 @@ describe('the dashboard when access ends', () => {
     await db?.drop();
   });
 
-  async function signedInNurse(): Promise<{ id: string; page: Page }> {
+  async function signedInNurse(): Promise<{ id: string; username: string; page: Page }> {
     const username = unique('nurse').toLowerCase();
     const { id } = await admin.ok('/users', {
       username,
@@ -56,8 +56,8 @@ describe('the dashboard when access ends', () => {
     await page.getByLabel('Username').fill(username);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    return { id, page };
+    await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
+    return { id, username, page };
   }
 
   it('returns to the login page saying why when the password is reset elsewhere', async () => {
@@ -73,10 +73,33 @@ describe('the dashboard when access ends', () => {
     const stored = await page.evaluate((key) => sessionStorage.getItem(key), SIGN_IN_KEY);
     const token = (JSON.parse(stored!) as { token: string }).token;
     expect((await new Api(app.url, token).get('/auth/me')).status).toBe(200);
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
     expect(await page.getByTestId('signed-out').count()).toBe(0);
     expect((await new Api(app.url, token).get('/auth/me')).status).toBe(401);
+    await page.close();
+  });
+
+  it('changes the user’s own password, ending their other sign-ins but not this one', async () => {
+    const { username, page } = await signedInNurse();
+    const elsewhere = await new Api(app.url).login(username, PASSWORD);
+    await page.getByRole('link', { name: /Ward Nurse/ }).click();
+    await page.getByLabel('Current password').fill(PASSWORD);
+    await page.getByLabel('New password', { exact: true }).fill('password1234');
+    await page.getByLabel('New password again').fill('password1234');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('most often used');
+    await page.getByLabel('New password', { exact: true }).fill('quiet-harbour-lantern-9');
+    await page.getByLabel('New password again').fill('quiet-harbour-lantern-9');
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Password changed. Your other sign-ins were ended.').waitFor();
+    expect((await elsewhere.get('/auth/me')).status).toBe(401);
+    // The old token's ward socket is closed by the service; this tab goes on with its new token.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await page.getByRole('button', { name: 'Sign out', exact: true }).isVisible()).toBe(true);
+    const stored = await page.evaluate((key) => sessionStorage.getItem(key), SIGN_IN_KEY);
+    const token = (JSON.parse(stored!) as { token: string }).token;
+    expect((await new Api(app.url, token).get('/auth/me')).status).toBe(200);
     await page.close();
   });
 });

@@ -12,6 +12,8 @@ const listeners = new Set<() => void>();
 let current: SignedIn | null = read();
 /** Why the last sign-in ended, when the service ended it (shown on the login page). */
 let notice: string | null = null;
+/** While the user changes their own password, the service's sign-out of the old token is expected. */
+let renewals = 0;
 let expiry: ReturnType<typeof setTimeout> | undefined;
 scheduleExpiry();
 
@@ -45,6 +47,16 @@ export const signIn = {
     return () => listeners.delete(listener);
   },
   notice: (): string | null => notice,
+  /** Runs `change`, during which the old token's end is expected and does not sign the tab out. */
+  async renewing<T>(change: () => Promise<T>): Promise<T> {
+    renewals++;
+    try {
+      return await change();
+    } finally {
+      renewals--;
+    }
+  },
+  isRenewing: (): boolean => renewals > 0,
   start(login: LoginResponse): void {
     notice = null;
     publish({ token: login.accessToken, user: login.user, expiresAt: Date.now() + login.expiresIn * 1000 });

@@ -27,9 +27,9 @@ export function Header({ user, ward = false }: { user: UserView; ward?: boolean 
         </nav>
         {ward && <AlarmBar />}
         <div className="who">
-          <span>
+          <Link to="/account" title="Your password; sign out everywhere">
             {user.displayName} <span className="muted">({user.role})</span>
-          </span>
+          </Link>
           <button type="button" onClick={signOut}>
             Sign out
           </button>

@@ -8,7 +8,10 @@ const WardContext = createContext<WardConnection | null>(null);
 export function WardProvider({ token, children }: { token: string; children: ReactNode }) {
   const [connection, setConnection] = useState<WardConnection | null>(null);
   useEffect(() => {
-    const opened = new WardConnection(token, (why) => signIn.end(why));
+    const opened = new WardConnection(token, (why) => {
+      // The user's own password change ends this token too; the tab goes on with the new one.
+      if (!signIn.isRenewing() && signIn.current()?.token === token) signIn.end(why);
+    });
     setConnection(opened);
     return () => opened.close();
   }, [token]);
