@@ -12,8 +12,8 @@ const listeners = new Set<() => void>();
 let current: SignedIn | null = read();
 /** Why the last sign-in ended, when the service ended it (shown on the login page). */
 let notice: string | null = null;
-/** While the user changes their own password, the service's sign-out of the old token is expected. */
-let renewals = 0;
+/** Requests in flight that end this tab's token on purpose (Sign out, a password change). */
+let endingOnPurpose = 0;
 let expiry: ReturnType<typeof setTimeout> | undefined;
 scheduleExpiry();
 
@@ -47,16 +47,19 @@ export const signIn = {
     return () => listeners.delete(listener);
   },
   notice: (): string | null => notice,
-  /** Runs `change`, during which the old token's end is expected and does not sign the tab out. */
-  async renewing<T>(change: () => Promise<T>): Promise<T> {
-    renewals++;
+  /**
+   * Runs a request that ends this tab's token on purpose (Sign out, the user's own password change):
+   * meanwhile the service's word that the token ended is expected, not news to show on the login page.
+   */
+  async endingToken<T>(request: () => Promise<T>): Promise<T> {
+    endingOnPurpose++;
     try {
-      return await change();
+      return await request();
     } finally {
-      renewals--;
+      endingOnPurpose--;
     }
   },
-  isRenewing: (): boolean => renewals > 0,
+  isEndingToken: (): boolean => endingOnPurpose > 0,
   start(login: LoginResponse): void {
     notice = null;
     publish({ token: login.accessToken, user: login.user, expiresAt: Date.now() + login.expiresIn * 1000 });

@@ -42,8 +42,10 @@ export function Header({ user, ward = false }: { user: UserView; ward?: boolean 
 
 /** Ends the token at the service too, so that a copy of it is worth nothing; the tab signs out either way. */
 function signOut(): void {
-  void post('/auth/logout').then(
-    () => signIn.end(),
-    () => signIn.end(),
-  );
+  void signIn
+    .endingToken(() => post('/auth/logout'))
+    .then(
+      () => signIn.end(),
+      () => signIn.end(),
+    );
 }

@@ -21,7 +21,7 @@ export function AccountPage() {
     setBusy(true);
     try {
       // The service ends every token of this user, this one too, and answers with a new one.
-      const renewed = await signIn.renewing(() =>
+      const renewed = await signIn.endingToken(() =>
         post<LoginResponse>('/auth/password', { currentPassword: current, newPassword: next }),
       );
       signIn.start(renewed);

@@ -9,8 +9,8 @@ export function WardProvider({ token, children }: { token: string; children: Rea
   const [connection, setConnection] = useState<WardConnection | null>(null);
   useEffect(() => {
     const opened = new WardConnection(token, (why) => {
-      // The user's own password change ends this token too; the tab goes on with the new one.
-      if (!signIn.isRenewing() && signIn.current()?.token === token) signIn.end(why);
+      // Sign out and the user's own password change end this token on purpose: no news to show.
+      if (!signIn.isEndingToken() && signIn.current()?.token === token) signIn.end(why);
     });
     setConnection(opened);
     return () => opened.close();
