@@ -81,7 +81,8 @@ export class WardGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     });
     this.track(socket);
     // A change published while the handshake was being checked is not missed.
-    const now = await this.directory.find(credential.user.id);
+    const now = await this.directory.find(credential.user.id).catch(() => undefined);
+    if (now === undefined) return void socket.disconnect(true);
     const verdict = verdictOf(credential, { userId: credential.user.id, reasons: ['updated'] }, now);
     if ('signOut' in verdict) return this.signOut(socket, verdict.signOut);
     socket.data.credential = { ...credential, user: now!.user };
@@ -120,26 +121,29 @@ export class WardGateway implements OnGatewayInit, OnGatewayConnection, OnModule
         if (socket.data.credential.jti === change.token?.jti) this.signOut(socket, 'signed_out');
       return;
     }
-    this.directory.fresh(change.userId).then(
-      async (now) => {
-        for (const socket of open) {
-          if (!socket.connected) continue;
-          const verdict = verdictOf(socket.data.credential, change, now);
-          if ('signOut' in verdict) {
-            this.signOut(socket, verdict.signOut);
-            continue;
+    this.directory
+      .fresh(change.userId)
+      .then(
+        async (now) => {
+          for (const socket of open) {
+            if (!socket.connected) continue;
+            const verdict = verdictOf(socket.data.credential, change, now);
+            if ('signOut' in verdict) {
+              this.signOut(socket, verdict.signOut);
+              continue;
+            }
+            const before = socket.data.credential.user.siteIds;
+            socket.data.credential = { ...socket.data.credential, user: now!.user };
+            if (verdict.sitesChanged) await this.moveRooms(socket, before, now!.user.siteIds);
           }
-          const before = socket.data.credential.user.siteIds;
-          socket.data.credential = { ...socket.data.credential, user: now!.user };
-          if (verdict.sitesChanged) await this.moveRooms(socket, before, now!.user.siteIds);
-        }
-      },
-      (error: unknown) => {
-        // Access cannot be confirmed: close rather than keep streaming; the screens reconnect.
-        logger.warn({ err: error }, 'could not re-check ward sockets after a user change; closing them');
-        for (const socket of open) socket.disconnect(true);
-      },
-    );
+        },
+        (error: unknown) => {
+          // Access cannot be confirmed: close rather than keep streaming; the screens reconnect.
+          logger.warn({ err: error }, 'could not re-check ward sockets after a user change; closing them');
+          for (const socket of open) socket.disconnect(true);
+        },
+      )
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not move a ward socket to its new sites'));
   }
 
   private async moveRooms(socket: WardSocket, before: string[], after: string[]): Promise<void> {
