@@ -9,7 +9,7 @@ export type ThrottleScope = 'pair' | 'address' | 'signer';
 export type Throttled<T> = { throttled: { retryAfterSeconds: number; scope: ThrottleScope } } | { result: T };
 
 /** An address may try several accounts (a shared ward PC, a clinic behind one NAT address). */
-export const ADDRESS_FACTOR = 10;
+export const ADDRESS_FACTOR = 4;
 /** A signer's own wrong signature passwords allowed per window before their signatures wait. */
 export const SIGNER_FACTOR = 2;
 const FIRST_DELAY_MS = 500;
