@@ -7,7 +7,7 @@ import pg from 'pg';
 import { EmbeddedDatabase } from '../apps/api/src/database/embedded.js';
 import { ROOT, spawnUntil, stop } from './support.js';
 
-const ADMIN_PASSWORD = 'bench-admin-password';
+const ADMIN_PASSWORD = 'bench-bootstrap-secret';
 
 /** A database for a benchmark run: a scratch database on DATABASE_URL, or an embedded server. */
 export async function benchDatabase(): Promise<{ url: string; close: () => Promise<void>; kind: string }> {

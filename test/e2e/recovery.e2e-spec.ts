@@ -116,7 +116,7 @@ describe('recovery, discharge checklist and sign-off', () => {
     expect(
       (
         await world.admin.post(`/sessions/${id}/discharge-signoff`, {
-          password: 'admin-password-for-tests',
+          password: 'bootstrap-secret-for-tests',
           meaning: 'x',
         })
       ).status,

@@ -51,7 +51,7 @@ const MIN_CASES = 10_000;
 /** How many `reading` events the generator makes (the largest share of the cases). */
 const READING_CASES = 7_000;
 const LOGIN_MAX_FAILURES = 5;
-const CALM = { username: 'calm-nurse', password: 'calm-nurse-password-1' };
+const CALM = { username: 'calm-nurse', password: 'quiet-ward-secret-1' };
 
 // ---- hostile values ----------------------------------------------------------------------------
 
@@ -2395,7 +2395,7 @@ describe('hostile input', () => {
     expect(sameUser.filter((s) => s !== 401 && s !== 429)).toEqual([]);
     expect(calm).toBe(200);
     floods.add('login during the flood', `${calm} in ${Math.round(calmMs)} ms`);
-    // 100 accounts from one address: the address is locked after four times as many failures.
+    // 100 accounts from one address: the address is refused after four times as many failures.
     const manyUsers = await Promise.all(
       Array.from({ length: 100 }, (_, i) => login(`flood-user-${i}`, 'wrong-password-123', '203.0.113.8')),
     );

@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT, exited, spawnUntil } from './processes';
 
-export const ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
-const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
+export const ADMIN = { username: 'admin', password: 'bootstrap-secret-for-tests' };
+export const JWT_SECRET = 'test-secret-test-secret-test-secret-0123';
 
 export interface RunningApp {
   url: string;

@@ -7,6 +7,7 @@ import { AlertStore } from './alerts/alert-store.js';
 import { AlertsController } from './alerts/alerts.controller.js';
 import { AlertsService } from './alerts/alerts.service.js';
 import { EngineRebuilder } from './alerts/live-engines.js';
+import { AccessDenials } from './audit/access-denials.js';
 import { AuditTrail } from './audit/audit-trail.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuditService } from './audit/audit.service.js';
@@ -14,7 +15,10 @@ import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
 import { BootstrapAdmin } from './auth/bootstrap-admin.js';
+import { AttemptCounter, MemoryAttemptCounter } from './auth/attempt-counter.js';
 import { LoginThrottle } from './auth/login-throttle.js';
+import { RevokedTokens } from './auth/revoked-tokens.js';
+import { UserDirectory } from './auth/user-directory.js';
 import { Clock } from './common/clock.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { RecoveryController } from './recovery/recovery.controller.js';
@@ -28,6 +32,7 @@ import { DemoAccounts } from './demo/demo-accounts.js';
 import { DevicesController } from './devices/devices.controller.js';
 import { DevicesService } from './devices/devices.service.js';
 import { DomainEvents } from './events/domain-events.js';
+import { LocalUserChanges, UserChanges } from './events/user-changes.js';
 import { HealthController } from './health/health.controller.js';
 import { DevicesGateway } from './ingest/devices.gateway.js';
 import { IngestTally } from './ingest/ingest-tally.js';
@@ -83,12 +88,17 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         DomainEvents,
+        { provide: UserChanges, useClass: LocalUserChanges },
+        { provide: AttemptCounter, useClass: MemoryAttemptCounter },
         AuditService,
+        AccessDenials,
         Clock,
         SessionStory,
         RecoveryService,
         AuditTrail,
         LoginThrottle,
+        UserDirectory,
+        RevokedTokens,
         AuthService,
         BootstrapAdmin,
         DemoAccounts,

@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from 'react';
 import { AdminPage } from './admin/AdminPage';
 import { AuditPage } from './admin/AuditPage';
+import { AccountPage } from './pages/AccountPage';
 import { Header } from './components/Header';
 import { LoginPage } from './pages/LoginPage';
 import { SessionPage } from './pages/SessionPage';
@@ -20,7 +21,9 @@ export function App() {
     return (
       <>
         <Header user={user} />
-        <main id="main">{path === '/audit' ? <AuditPage /> : <AdminPage />}</main>
+        <main id="main">
+          {path === '/account' ? <AccountPage /> : path === '/audit' ? <AuditPage /> : <AdminPage />}
+        </main>
       </>
     );
   }
@@ -28,7 +31,15 @@ export function App() {
   return (
     <WardProvider token={token}>
       <Header user={user} ward />
-      <main id="main">{sessionId ? <SessionPage key={sessionId} sessionId={sessionId} /> : <WardBoard />}</main>
+      <main id="main">
+        {path === '/account' ? (
+          <AccountPage />
+        ) : sessionId ? (
+          <SessionPage key={sessionId} sessionId={sessionId} />
+        ) : (
+          <WardBoard />
+        )}
+      </main>
     </WardProvider>
   );
 }

@@ -38,7 +38,8 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
 async function refusal(response: Response): Promise<ApiError> {
   const text = await response.text();
   const body = ((text ? safeJson(text) : undefined) as ErrorBody | undefined) ?? null;
-  if (response.status === 401 && signIn.current() && body?.message !== WRONG_PASSWORD) signIn.end();
+  if (response.status === 401 && signIn.current() && body?.message !== WRONG_PASSWORD)
+    signIn.end('Your sign-in has ended.');
   return new ApiError(response.status, body);
 }
 

@@ -20,7 +20,15 @@ export interface WardServerEvents {
   vitals: (payload: VitalsEvent) => void;
   alert: (payload: Alert) => void;
   session: (payload: SessionSummary) => void;
+  /**
+   * Sent just before the service closes the socket because the user's access ended: their token
+   * expired or was signed out, their password changed, they were deactivated. Sign in again.
+   */
+  signed_out: (payload: { reason: WardSignOutReason; message: string }) => void;
 }
+
+export type WardSignOutReason =
+  'token_expired' | 'signed_out' | 'signed_out_everywhere' | 'password_changed' | 'deactivated';
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface WardClientEvents {}

@@ -95,7 +95,8 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
 
   async acknowledge(alertId: string, user: AuthUser, context: AuditContext, note: string | null): Promise<AlertView> {
     const row = await this.store.findById(alertId);
-    if (!row || !user.siteIds.includes(row.siteId)) throw DomainError.notFound('alert');
+    if (!row) throw DomainError.notFound('alert');
+    if (!user.siteIds.includes(row.siteId)) throw DomainError.notVisible('alert', alertId);
     const session = await this.sessions.findOneBy({ id: row.sessionId });
     if (session?.phase === 'discharged') {
       throw DomainError.recordLocked();

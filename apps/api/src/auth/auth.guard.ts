@@ -22,9 +22,11 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const user = await this.auth.authenticate(bearerToken(request.headers.authorization));
-    if (!user) throw new DomainError('unauthenticated', 'A valid access token is required');
+    const credential = await this.auth.verify(bearerToken(request.headers.authorization));
+    if (!credential) throw new DomainError('unauthenticated', 'A valid access token is required');
+    const { user } = credential;
     request.user = user;
+    request.credential = credential;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(user.role)) {
       throw new DomainError('forbidden', `This needs the role ${roles.join(' or ')}`);

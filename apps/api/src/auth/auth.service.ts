@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { LoginResponse } from '#contracts';
@@ -8,8 +9,10 @@ import { DomainError } from '../common/domain-error.js';
 import type { User } from '../users/user.entity.js';
 import { toUserView, UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
-import { LoginThrottle } from './login-throttle.js';
+import { LoginThrottle, type ThrottleScope } from './login-throttle.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
+import { RevokedTokens } from './revoked-tokens.js';
+import { UserDirectory } from './user-directory.js';
 
 const tooManyAttempts = (retryAfter: number) =>
   new DomainError('too_many_attempts', `Too many failed attempts; try again in ${retryAfter} s`, {
@@ -22,12 +25,26 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 interface TokenPayload {
   sub: string;
   typ: 'access';
+  /** The user's token version when it was signed: a bump ends it. */
+  ver: number;
+  jti: string;
+  exp: number;
+}
+
+/** An accepted access token: whose it is, and what ends it. */
+export interface Credential {
+  user: AuthUser;
+  jti: string;
+  tokenVersion: number;
+  expiresAtMs: number;
 }
 
 @Injectable()
 export class AuthService {
   constructor(
     private readonly users: UsersService,
+    private readonly directory: UserDirectory,
+    private readonly revoked: RevokedTokens,
     private readonly jwt: JwtService,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
@@ -40,20 +57,8 @@ export class AuthService {
       ...context,
       actor: { type: 'anonymous' as const, id: null, name: username.slice(0, 64), role: null },
     };
-    const retryAfter = this.throttle.retryAfterSeconds(username, ip);
-    if (retryAfter > 0) {
-      const record = this.throttle.refusalToRecord(username, ip);
-      if (record) {
-        await this.audit.recordAlone(attempt, {
-          action: 'auth.login_throttled',
-          entityType: 'user',
-          details: { retryAfter, notRecordedBefore: record.notRecordedBefore },
-        });
-      }
-      throw tooManyAttempts(retryAfter);
-    }
     const passed = (r: { user: User | null; valid: boolean }) => !!r.user && r.user.active && r.valid;
-    const { user, valid } = await this.throttle.check(
+    const checked = await this.throttle.login(
       username,
       ip,
       async () => {
@@ -64,8 +69,14 @@ export class AuthService {
         };
       },
       passed,
-      true,
     );
+    if ('throttled' in checked) {
+      const { retryAfterSeconds, scope } = checked.throttled;
+      const scopeKey = scope === 'address' ? `address:${ip}` : `pair:${username.toLowerCase()}\n${ip}`;
+      await this.recordRefusal(attempt, scope, scopeKey, retryAfterSeconds);
+      throw tooManyAttempts(retryAfterSeconds);
+    }
+    const { user, valid } = checked.result;
     if (!user || !user.active || !valid) {
       const reason = !user ? 'unknown_user' : !user.active ? 'inactive' : 'wrong_password';
       await this.audit.recordAlone(attempt, {
@@ -80,32 +91,64 @@ export class AuthService {
       { ...context, actor: { type: 'user', id: user.id, name: user.username, role: user.role } },
       { action: 'auth.login', entityType: 'user', entityId: user.id },
     );
-    const payload: TokenPayload = { sub: user.id, typ: 'access' };
-    const accessToken = await this.jwt.signAsync(payload, { expiresIn: this.config.jwtTtlSeconds });
+    return this.issue(user);
+  }
+
+  /**
+   * The user's own password change: the current password first (throttled like a signature), then the
+   * new one, which must pass the password rules. Every token of theirs ends, this one included, and
+   * the answer carries a new one, so this screen stays signed in and every other is signed out.
+   */
+  async changePassword(
+    credential: Credential,
+    currentPassword: string,
+    newPassword: string,
+    context: AuditContext,
+  ): Promise<LoginResponse> {
+    const { user } = credential;
+    await this.confirmPassword(user, currentPassword, context);
+    await this.users.changeOwnPassword(user.id, user.username, newPassword, context);
+    const changed = await this.users.findForLogin(user.username);
+    if (!changed?.active) throw new DomainError('unauthenticated', 'A valid access token is required');
+    return this.issue(changed);
+  }
+
+  private async issue(user: User): Promise<LoginResponse> {
+    const payload = { sub: user.id, typ: 'access', ver: user.tokenVersion };
+    const accessToken = await this.jwt.signAsync(payload, {
+      expiresIn: this.config.jwtTtlSeconds,
+      jwtid: randomUUID(),
+    });
     return { accessToken, expiresIn: this.config.jwtTtlSeconds, user: toUserView(user) };
   }
 
   /**
-   * Checks a user's password again (electronic signatures). A wrong password counts as a failed
-   * login, and the same throttle applies.
+   * Checks a user's password again (electronic signatures). Only the signer's own wrong passwords
+   * slow or refuse it: failed sign-ins by anyone, from anywhere, do not.
    */
-  async confirmPassword(user: AuthUser, password: string, ip: string): Promise<void> {
-    this.assertNotThrottled(user.username, ip);
-    const valid = await this.throttle.check(
-      user.username,
-      ip,
-      async () => {
-        const hash = await this.users.passwordHashOf(user.id);
-        return !!hash && (await verifyPassword(hash, password));
-      },
-      (ok) => ok,
-      false,
-    );
-    if (!valid) throw new DomainError('invalid_credentials', 'Wrong password');
+  async confirmPassword(user: AuthUser, password: string, context: AuditContext): Promise<void> {
+    const checked = await this.throttle.signature(user.id, async () => {
+      const hash = await this.users.passwordHashOf(user.id);
+      return !!hash && (await verifyPassword(hash, password));
+    });
+    if ('throttled' in checked) {
+      const { retryAfterSeconds, scope } = checked.throttled;
+      await this.recordRefusal(context, scope, `signer:${user.id}`, retryAfterSeconds);
+      throw tooManyAttempts(retryAfterSeconds);
+    }
+    if (!checked.result) throw new DomainError('invalid_credentials', 'Wrong password');
   }
 
-  /** The active user behind an access token, or `null` for a bad, expired or revoked one. */
+  /** The active user behind an access token, or `null` for a bad, expired, signed-out or outdated one. */
   async authenticate(token: string | undefined): Promise<AuthUser | null> {
+    return (await this.verify(token))?.user ?? null;
+  }
+
+  /**
+   * The token's credential, or `null`. Costs no query once the user is cached: the user's current
+   * token version and the signed-out tokens are kept in the process and follow UserChanges.
+   */
+  async verify(token: string | undefined): Promise<Credential | null> {
     if (!token) return null;
     let payload: TokenPayload;
     try {
@@ -113,12 +156,38 @@ export class AuthService {
     } catch {
       return null;
     }
-    if (payload.typ !== 'access' || typeof payload.sub !== 'string' || !UUID.test(payload.sub)) return null;
-    return this.users.findAuthUser(payload.sub);
+    const { sub, typ, ver, jti, exp } = payload;
+    if (typ !== 'access' || typeof sub !== 'string' || !UUID.test(sub)) return null;
+    if (!Number.isInteger(ver) || typeof jti !== 'string' || !Number.isFinite(exp)) return null;
+    if (this.revoked.isRevoked(jti)) return null;
+    const entry = await this.directory.find(sub);
+    if (!entry || entry.tokenVersion !== ver) return null;
+    return { user: entry.user, jti, tokenVersion: ver, expiresAtMs: exp * 1000 };
   }
 
-  private assertNotThrottled(username: string, ip: string): void {
-    const retryAfter = this.throttle.retryAfterSeconds(username, ip);
-    if (retryAfter > 0) throw tooManyAttempts(retryAfter);
+  /** Ends this one token (`POST /auth/logout`): refused from now on, here and on every instance. */
+  async logout(credential: Credential, context: AuditContext): Promise<void> {
+    await this.revoked.revoke(credential.jti, credential.user.id, credential.expiresAtMs);
+    await this.audit.recordAlone(context, { action: 'auth.logout', entityType: 'user', entityId: credential.user.id });
+  }
+
+  /** Ends every token of the user (`POST /auth/logout-all`), this one included. */
+  logoutEverywhere(user: AuthUser, context: AuditContext): Promise<void> {
+    return this.users.signOutEverywhere(user.id, context);
+  }
+
+  private async recordRefusal(
+    context: AuditContext,
+    scope: ThrottleScope,
+    scopeKey: string,
+    retryAfter: number,
+  ): Promise<void> {
+    const record = this.throttle.refusalToRecord(scopeKey);
+    if (!record) return;
+    await this.audit.recordAlone(context, {
+      action: 'auth.login_throttled',
+      entityType: 'user',
+      details: { scope, retryAfter, notRecordedBefore: record.notRecordedBefore },
+    });
   }
 }

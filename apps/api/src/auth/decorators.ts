@@ -2,6 +2,7 @@ import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestj
 import type { Role } from '#contracts';
 import type { Request } from 'express';
 import type { AuthUser } from './auth-user.js';
+import type { Credential } from './auth.service.js';
 
 export const PUBLIC_KEY = 'auth:public';
 export const ROLES_KEY = 'auth:roles';
@@ -12,8 +13,14 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 /** Only these roles may call the route. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
-export type AuthenticatedRequest = Request & { user: AuthUser; correlationId?: string };
+export type AuthenticatedRequest = Request & { user: AuthUser; credential?: Credential; correlationId?: string };
 
 export const CurrentUser = createParamDecorator(
   (_: unknown, context: ExecutionContext): AuthUser => context.switchToHttp().getRequest<AuthenticatedRequest>().user,
+);
+
+/** The access token of the request: whose it is and what ends it. */
+export const CurrentCredential = createParamDecorator(
+  (_: unknown, context: ExecutionContext): Credential =>
+    context.switchToHttp().getRequest<AuthenticatedRequest>().credential!,
 );

@@ -1,92 +1,107 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { type AttemptCount, AttemptCounter } from './attempt-counter.js';
 
-interface Failures {
-  count: number;
-  firstAtMs: number;
-  lockedUntilMs: number;
-}
+/** Which limit refused an attempt. */
+export type ThrottleScope = 'pair' | 'address' | 'signer';
 
-/** How often a refused attempt of one throttled account or address is written to the audit trail. */
+export type Throttled<T> = { throttled: { retryAfterSeconds: number; scope: ThrottleScope } } | { result: T };
+
+/** An address may try several accounts (a shared ward PC, a clinic behind one NAT address). */
+export const ADDRESS_FACTOR = 4;
+/** A signer's own wrong signature passwords allowed per window before their signatures wait. */
+export const SIGNER_FACTOR = 2;
+const FIRST_DELAY_MS = 500;
+const MAX_DELAY_MS = 8000;
+
+/** How often a refused attempt of one throttled pair or address is written to the audit trail. */
 const REFUSAL_RECORD_MS = 10_000;
 
 /**
- * Counts failed password checks per username and per source address. After `loginMaxFailures`
- * failures within the lockout window, further attempts are refused with 429 until it passes,
- * even with the right password.
+ * The failed-login policy. No one can lock another person out:
+ * - a username tried from one address: `loginMaxFailures` failures in the window refuse that pair
+ *   (429) until the window ends; the same username from any other address is not refused;
+ * - an address: `ADDRESS_FACTOR` × as many failures over any usernames refuse that address;
+ * - a username from everywhere: from `loginMaxFailures` failures on, each attempt is answered only after
+ *   a delay that doubles with every failure, from 0.5 s to at most 8 s — slower, never refused, so a
+ *   stranger's guesses can slow the real user's sign-in by seconds but not stop it;
+ * - a signature (password entered again): only the signer's own wrong passwords count, slowing their
+ *   next ones as above and refusing them after `SIGNER_FACTOR` × `loginMaxFailures`. Nobody else's
+ *   failures touch it.
+ * Attempts still being checked count as failures of their pair and address until decided, so a burst
+ * of concurrent guesses gets no more checks than the limit. Counts live in an AttemptCounter (in
+ * memory, or shared by several instances); the attempts in flight are this process's own.
  */
 @Injectable()
 export class LoginThrottle {
-  private readonly failures = new Map<string, Failures>();
-  /** Attempts whose password is still being checked, per key. */
   private readonly pending = new Map<string, number>();
-  /** When a refusal was last recorded per throttled key, and how many were not since. */
   private readonly refusals = new Map<string, { recordedAtMs: number; notRecorded: number }>();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly counter: AttemptCounter,
+  ) {}
 
-  /**
-   * Seconds until another attempt is allowed, or 0. Attempts still being checked count as failures
-   * until they are decided, so a burst of concurrent guesses gets no more checks than the limit.
-   */
-  retryAfterSeconds(username: string, ip: string, nowMs = Date.now()): number {
-    const user = `u:${username.toLowerCase()}`;
-    const address = `ip:${ip}`;
-    const until = Math.max(this.lockedUntil(user, nowMs), this.lockedUntil(address, nowMs));
-    if (until > nowMs) return Math.ceil((until - nowMs) / 1000);
-    const limit = this.config.loginMaxFailures;
-    return this.undecided(user) >= limit || this.undecided(address) >= limit * 4 ? 1 : 0;
-  }
-
-  /**
-   * Runs a password check. While it runs it counts as a failure of the username and the address
-   * (so a burst of concurrent guesses gets no more checks than the limit); once decided, a failed
-   * check is recorded as one, and a passed one clears the username's failures if `clearOnSuccess`.
-   */
-  async check<T>(
+  /** Runs a sign-in's password check under the policy, or refuses it. */
+  async login<T>(
     username: string,
     ip: string,
     attempt: () => Promise<T>,
     passed: (result: T) => boolean,
-    clearOnSuccess: boolean,
-  ): Promise<T> {
-    const keys = [`u:${username.toLowerCase()}`, `ip:${ip}`];
-    for (const key of keys) this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
+  ): Promise<Throttled<T>> {
+    const name = username.toLowerCase();
+    const pairKey = `pair:${name}\n${ip}`;
+    const addressKey = `address:${ip}`;
+    const userKey = `user:${name}`;
+    const pairAhead = this.enter(pairKey);
+    const addressAhead = this.enter(addressKey);
     try {
+      const nowMs = Date.now();
+      const [pair, address, user] = await Promise.all(
+        [pairKey, addressKey, userKey].map((key) => this.counter.count(key, nowMs)),
+      );
+      const limit = this.config.loginMaxFailures;
+      if (pair.count + pairAhead >= limit) return refused(pair, limit, nowMs, 'pair');
+      if (address.count + addressAhead >= limit * ADDRESS_FACTOR)
+        return refused(address, limit * ADDRESS_FACTOR, nowMs, 'address');
+      await this.delay(user.count);
       const result = await attempt();
-      if (!passed(result)) this.recordFailure(username, ip);
-      else if (clearOnSuccess) this.recordSuccess(username);
-      return result;
+      if (passed(result)) await this.counter.clear(pairKey);
+      else await Promise.all([pairKey, addressKey, userKey].map((key) => this.counter.add(key, this.windowMs, nowMs)));
+      return { result };
     } finally {
-      for (const key of keys) {
-        const left = (this.pending.get(key) ?? 1) - 1;
-        if (left > 0) this.pending.set(key, left);
-        else this.pending.delete(key);
-      }
+      this.leave(pairKey);
+      this.leave(addressKey);
     }
   }
 
-  recordFailure(username: string, ip: string, nowMs = Date.now()): void {
-    this.bump(`u:${username.toLowerCase()}`, nowMs, this.config.loginMaxFailures);
-    // An address may try several accounts (a shared ward PC), so it gets a larger allowance.
-    this.bump(`ip:${ip}`, nowMs, this.config.loginMaxFailures * 4);
-  }
-
-  recordSuccess(username: string): void {
-    this.failures.delete(`u:${username.toLowerCase()}`);
+  /** Runs a signature's password check: only this signer's own failures slow or refuse it. */
+  async signature(userId: string, attempt: () => Promise<boolean>): Promise<Throttled<boolean>> {
+    const key = `signer:${userId}`;
+    const ahead = this.enter(key);
+    try {
+      const nowMs = Date.now();
+      const own = await this.counter.count(key, nowMs);
+      const limit = this.config.loginMaxFailures * SIGNER_FACTOR;
+      if (own.count + ahead >= limit) return refused(own, limit, nowMs, 'signer');
+      await this.delay(own.count);
+      const ok = await attempt();
+      if (ok) await this.counter.clear(key);
+      else await this.counter.add(key, this.windowMs, nowMs);
+      return { result: ok };
+    } finally {
+      this.leave(key);
+    }
   }
 
   /**
-   * Whether a refused (429) attempt goes into the audit trail: the first refusal for the throttled
-   * account (or address, when that is what is throttled), then at most one every 10 s carrying the
-   * number not recorded since, so a flood of refused attempts cannot become a flood of writes.
+   * Whether a refused (429) attempt goes into the audit trail: the first refusal of a throttled pair,
+   * address or signer, then at most one every 10 s carrying the number not recorded since, so a flood
+   * of refused attempts cannot become a flood of writes.
    */
-  refusalToRecord(username: string, ip: string, nowMs = Date.now()): { notRecordedBefore: number } | null {
-    const address = `ip:${ip}`;
-    const addressThrottled =
-      this.lockedUntil(address, nowMs) > nowMs || this.undecided(address) >= this.config.loginMaxFailures * 4;
-    const key = addressThrottled ? address : `u:${username.toLowerCase()}`;
-    const last = this.refusals.get(key);
+  refusalToRecord(scopeKey: string, nowMs = Date.now()): { notRecordedBefore: number } | null {
+    const last = this.refusals.get(scopeKey);
     if (last && nowMs - last.recordedAtMs < REFUSAL_RECORD_MS) {
       last.notRecorded++;
       return null;
@@ -94,32 +109,41 @@ export class LoginThrottle {
     if (this.refusals.size > 10_000) {
       for (const [k, v] of this.refusals) if (nowMs - v.recordedAtMs >= REFUSAL_RECORD_MS) this.refusals.delete(k);
     }
-    this.refusals.set(key, { recordedAtMs: nowMs, notRecorded: 0 });
+    this.refusals.set(scopeKey, { recordedAtMs: nowMs, notRecorded: 0 });
     return { notRecordedBefore: last?.notRecorded ?? 0 };
   }
 
-  /** Failures in the current window plus attempts not yet decided. */
-  private undecided(key: string): number {
-    return (this.failures.get(key)?.count ?? 0) + (this.pending.get(key) ?? 0);
+  /** The wait before checking a password after `failures` recent failures: 0, then 0.5 s doubling to 8 s. */
+  delayMsFor(failures: number): number {
+    const over = failures - this.config.loginMaxFailures;
+    return over < 0 ? 0 : Math.min(FIRST_DELAY_MS * 2 ** over, MAX_DELAY_MS);
   }
 
-  private lockedUntil(key: string, nowMs: number): number {
-    const entry = this.failures.get(key);
-    if (entry && entry.lockedUntilMs <= nowMs && nowMs - entry.firstAtMs > this.windowMs) this.failures.delete(key);
-    return entry?.lockedUntilMs ?? 0;
+  private async delay(failures: number): Promise<void> {
+    const ms = this.delayMsFor(failures);
+    if (ms > 0) await sleep(ms);
   }
 
-  private bump(key: string, nowMs: number, limit: number): void {
-    let entry = this.failures.get(key);
-    if (!entry || nowMs - entry.firstAtMs > this.windowMs) {
-      entry = { count: 0, firstAtMs: nowMs, lockedUntilMs: 0 };
-      this.failures.set(key, entry);
-    }
-    entry.count++;
-    if (entry.count >= limit) entry.lockedUntilMs = nowMs + this.windowMs;
+  /** Counts an attempt in flight under `key`; returns how many were already in flight. */
+  private enter(key: string): number {
+    const ahead = this.pending.get(key) ?? 0;
+    this.pending.set(key, ahead + 1);
+    return ahead;
+  }
+
+  private leave(key: string): void {
+    const left = (this.pending.get(key) ?? 1) - 1;
+    if (left > 0) this.pending.set(key, left);
+    else this.pending.delete(key);
   }
 
   private get windowMs(): number {
     return this.config.loginLockoutSeconds * 1000;
   }
+}
+
+function refused<T>(window: AttemptCount, limit: number, nowMs: number, scope: ThrottleScope): Throttled<T> {
+  // Refused only for attempts still in flight: a second is enough for them to be decided.
+  const retryAfterSeconds = window.count >= limit ? Math.max(1, Math.ceil((window.resetAtMs - nowMs) / 1000)) : 1;
+  return { throttled: { retryAfterSeconds, scope } };
 }

@@ -25,7 +25,8 @@ export async function createApp(
     bodyParser: false,
     rawBody: true,
   });
-  app.set('trust proxy', 'loopback');
+  // TRUST_PROXY: whose X-Forwarded-For gives `request.ip` (the login limits, the audit's source address).
+  app.set('trust proxy', config.trustProxy.trusted);
   app.disable('x-powered-by');
   app.use(requestLog);
   app.use(requireJsonBody);

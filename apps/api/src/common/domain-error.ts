@@ -6,6 +6,7 @@ import { HttpStatus } from '@nestjs/common';
  */
 const STATUS_BY_CODE = {
   validation_failed: HttpStatus.BAD_REQUEST,
+  weak_password: HttpStatus.BAD_REQUEST,
   unauthenticated: HttpStatus.UNAUTHORIZED,
   invalid_credentials: HttpStatus.UNAUTHORIZED,
   forbidden: HttpStatus.FORBIDDEN,
@@ -24,6 +25,12 @@ export type DomainErrorCode = keyof typeof STATUS_BY_CODE;
 export class DomainError extends Error {
   override name = 'DomainError';
 
+  /**
+   * Set when the refusal hides something that exists (another site's session): the caller is told
+   * "not found", the audit trail is told the truth (`access.denied`). Never sent to the client.
+   */
+  denied?: { entityType: string; entityId: string };
+
   constructor(
     readonly code: DomainErrorCode,
     message: string,
@@ -38,6 +45,13 @@ export class DomainError extends Error {
 
   static notFound(what: string): DomainError {
     return new DomainError('not_found', `${what} not found`);
+  }
+
+  /** Another site's `entityType`: answered as not found, recorded as a refused access. */
+  static notVisible(entityType: string, entityId: string): DomainError {
+    const error = DomainError.notFound(entityType);
+    error.denied = { entityType, entityId };
+    return error;
   }
 
   /** A signed-off session: nothing in it changes any more. */

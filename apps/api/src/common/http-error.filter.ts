@@ -1,7 +1,9 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import type { ErrorBody } from '#contracts';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
+import type { AuthenticatedRequest } from '../auth/decorators.js';
+import { DomainEvents } from '../events/domain-events.js';
 import { DomainError } from './domain-error.js';
 import { logger } from './logger.js';
 
@@ -67,15 +69,42 @@ export function sendError(response: Response, error: unknown): void {
 }
 
 @Catch()
+@Injectable()
 export class HttpErrorFilter implements ExceptionFilter {
+  constructor(private readonly events: DomainEvents) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const context = host.switchToHttp();
     const response = context.getResponse<Response>();
     const request = context.getRequest<Request>();
     const body = toErrorBody(exception);
+    this.announceDenial(exception, request as Partial<AuthenticatedRequest>);
     if (body.statusCode >= 500) {
       logger.error({ err: exception, method: request.method, url: request.originalUrl }, 'request failed');
     }
     if (!response.headersSent) response.status(body.statusCode).json(body);
   }
+
+  /** A signed-in user refused by role (403) or kept from another site's data (404): for the audit trail. */
+  private announceDenial(exception: unknown, request: Partial<AuthenticatedRequest>): void {
+    if (!(exception instanceof DomainError) || !request.user) return;
+    if (exception.code !== 'forbidden' && !exception.denied) return;
+    const route = (request.route as { path?: string } | undefined)?.path ?? null;
+    const id = request.params?.id;
+    this.events.emit('access.denied', {
+      user: { id: request.user.id, username: request.user.username, role: request.user.role },
+      ip: request.ip ?? null,
+      correlationId: request.correlationId ?? null,
+      targetKind: exception.denied?.entityType ?? areaOf(request.originalUrl ?? ''),
+      targetId: exception.denied?.entityId ?? (typeof id === 'string' ? id.slice(0, 64) : null),
+      status: exception.status,
+      method: request.method ?? '',
+      route,
+    });
+  }
+}
+
+/** The API's area of a URL: `/api/v1/audit/export?…` → `audit`. */
+function areaOf(url: string): string {
+  return /^\/api\/v1\/([a-z-]+)/.exec(url)?.[1] ?? 'other';
 }

@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { passwordProblem } from '../auth/common-passwords.js';
+import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 
 /** The service's configuration, read once from the environment and validated at boot. */
 export interface AppConfig {
@@ -19,6 +21,8 @@ export interface AppConfig {
   loginMaxFailures: number;
   loginLockoutSeconds: number;
   corsOrigin: string | null;
+  /** Which proxies' X-Forwarded-For is believed for the client's address (TRUST_PROXY). */
+  trustProxy: TrustProxy;
   /** TEST_CLOCK=1 (never in production): tests may move the clinical clock forward. */
   testClock: boolean;
   /** DEMO=1 (never in production): the demo's accounts are active; without it they are deactivated. */
@@ -56,8 +60,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (jwtSecret !== null && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
   if (production && jwtSecret === null) problems.push('JWT_SECRET is required when NODE_ENV=production');
   const adminPassword = env.ADMIN_PASSWORD || null;
-  if (adminPassword !== null && adminPassword.length < 12)
-    problems.push('ADMIN_PASSWORD must be at least 12 characters');
+  const adminUsername = env.ADMIN_USERNAME?.trim() || 'admin';
+  const adminPasswordProblem = adminPassword === null ? null : passwordProblem(adminPassword, adminUsername);
+  if (adminPasswordProblem) problems.push(`ADMIN_PASSWORD is refused: ${adminPasswordProblem}`);
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  if (typeof trustProxy === 'string') problems.push(trustProxy);
   const demo = env.DEMO === '1';
   if (demo && production) problems.push('DEMO=1 is not allowed when NODE_ENV=production');
   const logLevel = env.LOG_LEVEL ?? 'info';
@@ -71,7 +78,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     host: env.HOST?.trim() || (demo ? '127.0.0.1' : '0.0.0.0'),
     databaseUrl,
     dataDir: path.resolve(env.DATA_DIR?.trim() || '.data'),
-    adminUsername: env.ADMIN_USERNAME?.trim() || 'admin',
+    adminUsername,
     adminPassword,
     jwtSecret,
     jwtTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 12 * 3600, 60, 7 * 24 * 3600, problems),
@@ -83,6 +90,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000, problems),
     loginLockoutSeconds: integer(env, 'LOGIN_LOCKOUT_SECONDS', 300, 1, 86400, problems),
     corsOrigin: env.CORS_ORIGIN?.trim() || null,
+    trustProxy: typeof trustProxy === 'string' ? { setting: false, trusted: () => false } : trustProxy,
     testClock: env.TEST_CLOCK === '1' && !production,
     demo,
   };

@@ -5,6 +5,7 @@ import {
   SignatureRow,
 } from '../recovery/recovery.entities.js';
 import { AuditChainHead, AuditEvent } from '../audit/audit-event.entity.js';
+import { RevokedToken } from '../auth/revoked-token.entity.js';
 import { AlertRow } from '../alerts/alert.entity.js';
 import { AlertTransition } from '../alerts/alert-transition.entity.js';
 import { EngineStateRow } from '../alerts/engine-state.entity.js';
@@ -31,4 +32,5 @@ export const ENTITIES = [
   DischargeChecklistRow,
   SignatureRow,
   AddendumRow,
+  RevokedToken,
 ];

@@ -8,6 +8,7 @@ import { BootstrapAdmin } from '../auth/bootstrap-admin.js';
 import { hashPassword } from '../auth/passwords.js';
 import { logger } from '../common/logger.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { UserChanges } from '../events/user-changes.js';
 import { type UserWithSites, usersWithSites } from '../users/users.service.js';
 
 /**
@@ -23,6 +24,7 @@ export class DemoAccounts implements OnApplicationBootstrap {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
     private readonly bootstrapAdmin: BootstrapAdmin,
+    private readonly userChanges: UserChanges,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -34,6 +36,7 @@ export class DemoAccounts implements OnApplicationBootstrap {
 
   private async enable(): Promise<void> {
     const hashes = await Promise.all(DEMO_ACCOUNTS.map((account) => hashPassword(account.password)));
+    const changed: string[] = [];
     await this.dataSource.transaction(async (manager) => {
       const siteId = await this.demoSite(manager);
       for (const [i, account] of DEMO_ACCOUNTS.entries()) {
@@ -52,6 +55,7 @@ export class DemoAccounts implements OnApplicationBootstrap {
         const id = rows[0]?.id;
         // A real account that happens to hold the name is left alone.
         if (!id) continue;
+        changed.push(id);
         await manager.query(`DELETE FROM user_sites WHERE user_id = $1`, [id]);
         for (const site of siteIds)
           await manager.query(`INSERT INTO user_sites (user_id, site_id) VALUES ($1, $2)`, [id, site]);
@@ -70,6 +74,8 @@ export class DemoAccounts implements OnApplicationBootstrap {
         });
       }
     });
+    // Other instances on the same database drop what they knew of these users.
+    for (const userId of changed) this.userChanges.publish({ userId, reasons: ['updated'] });
     logger.info({ accounts: DEMO_ACCOUNTS.map((a) => a.username) }, 'demo mode: demo accounts are active');
   }
 
@@ -79,9 +85,10 @@ export class DemoAccounts implements OnApplicationBootstrap {
         `SELECT id, username FROM users WHERE demo AND active ORDER BY username FOR UPDATE`,
       );
       if (rows.length === 0) return rows;
-      await manager.query(`UPDATE users SET active = false, updated_at = now() WHERE id = ANY($1)`, [
-        rows.map((row) => row.id),
-      ]);
+      await manager.query(
+        `UPDATE users SET active = false, token_version = token_version + 1, updated_at = now() WHERE id = ANY($1)`,
+        [rows.map((row) => row.id)],
+      );
       for (const row of rows) {
         await this.audit.record(manager, SYSTEM, {
           action: 'user.update',
@@ -94,6 +101,7 @@ export class DemoAccounts implements OnApplicationBootstrap {
       }
       return rows;
     });
+    for (const row of deactivated) this.userChanges.publish({ userId: row.id, reasons: ['deactivated'] });
     if (deactivated.length > 0)
       logger.warn({ accounts: deactivated.map((r) => r.username) }, 'demo accounts deactivated (not in demo mode)');
   }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { Alert } from '#contracts';
 import type { ValidReading } from '#vitals';
 import type { Session } from '../sessions/session.entity.js';
+import type { UserChange } from './user-changes.js';
 
 export interface StoredReading {
   sessionId: string;
@@ -17,6 +18,23 @@ export interface DomainEventMap {
   'readings.stored': { siteId: string; readings: StoredReading[] };
   /** An alert was raised or changed (stored first). */
   'alert.changed': { siteId: string; alert: Alert };
+  /** A user's access changed (committed first); see events/user-changes.ts. */
+  'user.changed': UserChange;
+  /** A signed-in user was refused: 403 by role, or 404 for something of another site. */
+  'access.denied': AccessDenied;
+}
+
+export interface AccessDenied {
+  user: { id: string; username: string; role: string };
+  ip: string | null;
+  correlationId: string | null;
+  /** What was asked for: an entity type (`session`, `alert`) or the API's area (`audit`, `users`). */
+  targetKind: string;
+  targetId: string | null;
+  status: number;
+  method: string;
+  /** The route's pattern (`/api/v1/sessions/:id`), never the raw URL with its query. */
+  route: string | null;
 }
 
 @Injectable()

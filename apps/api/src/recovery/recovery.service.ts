@@ -103,7 +103,7 @@ export class RecoveryService {
     const session = await this.sessions.get(id, user);
     if (session.phase === 'discharged') throw DomainError.recordLocked();
     try {
-      await this.auth.confirmPassword(user, dto.password, context.ip ?? 'unknown');
+      await this.auth.confirmPassword(user, dto.password, context);
     } catch (error) {
       await this.audit.recordAlone(context, {
         action: 'session.signoff_failed',

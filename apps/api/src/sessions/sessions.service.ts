@@ -106,7 +106,8 @@ export class SessionsService {
   /** A session of one of the user's sites. Another site's session is "not found", never "forbidden". */
   async get(id: string, user: AuthUser): Promise<Session> {
     const session = await this.sessions.findOneBy({ id });
-    if (!session || !user.siteIds.includes(session.siteId)) throw DomainError.notFound('session');
+    if (!session) throw DomainError.notFound('session');
+    if (!user.siteIds.includes(session.siteId)) throw DomainError.notVisible('session', id);
     return session;
   }
 

@@ -31,6 +31,10 @@ export class User {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
+  /** Carried by every access token; bumping it ends all of the user's tokens at once. */
+  @Column({ type: 'integer', default: 0 })
+  tokenVersion: number;
+
   /** One of the demo's accounts: active only while the service runs with DEMO=1. */
   @Column({ type: 'boolean', default: false })
   demo: boolean;

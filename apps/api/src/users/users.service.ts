@@ -5,8 +5,10 @@ import { DataSource, In, Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
+import { assertStrongPassword } from '../auth/common-passwords.js';
 import { hashPassword } from '../auth/passwords.js';
 import { DomainError } from '../common/domain-error.js';
+import { type UserChangeReason, UserChanges } from '../events/user-changes.js';
 import { Site } from '../sites/site.entity.js';
 import type { CreateUserDto, UpdateUserDto } from './users.dto.js';
 import { User } from './user.entity.js';
@@ -29,12 +31,13 @@ export interface UserWithSites {
   display_name: string;
   role: AuthUser['role'];
   active: boolean;
+  token_version: number;
   site_ids: string[];
 }
 
 /** The query for the users matching `where` (on `u`, the users table), each with their sites. */
 export const usersWithSites = (where: string): string =>
-  `SELECT u.id, u.username, u.display_name, u.role, u.active,
+  `SELECT u.id, u.username, u.display_name, u.role, u.active, u.token_version,
           COALESCE(array_agg(us.site_id ORDER BY us.site_id) FILTER (WHERE us.site_id IS NOT NULL), '{}') AS site_ids
      FROM users u LEFT JOIN user_sites us ON us.user_id = u.id
     WHERE ${where}
@@ -47,9 +50,11 @@ export class UsersService {
     @InjectRepository(Site) private readonly sites: Repository<Site>,
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly changes: UserChanges,
   ) {}
 
   async create(dto: CreateUserDto, context: AuditContext): Promise<UserView> {
+    assertStrongPassword(dto.password, dto.username);
     const sites = await this.findSites(dto.siteIds);
     if (await this.users.existsBy({ username: dto.username })) {
       throw new DomainError('conflict', `username "${dto.username}" is taken`);
@@ -76,32 +81,69 @@ export class UsersService {
   async update(id: string, dto: UpdateUserDto, context: AuditContext): Promise<UserView> {
     const user = await this.users.findOne({ where: { id }, relations: { sites: true } });
     if (!user) throw DomainError.notFound('user');
+    // Only ever incremented in SQL: saving the value read here could undo a concurrent sign-out everywhere.
+    Reflect.deleteProperty(user, 'tokenVersion');
+    if (dto.password !== undefined) assertStrongPassword(dto.password, user.username);
     const before = toUserView(user);
     if (dto.role !== undefined) user.role = dto.role;
     if (dto.active !== undefined) user.active = dto.active;
     if (dto.displayName !== undefined) user.displayName = dto.displayName;
     if (dto.siteIds !== undefined) user.sites = await this.findSites(dto.siteIds);
     if (dto.password !== undefined) user.passwordHash = await hashPassword(dto.password);
-    return this.audit.transaction(context, async (manager) => {
+    const reasons = changeReasons(before, toUserView(user), dto.password !== undefined);
+    // A new password or a deactivation ends every token the user holds.
+    const endsTokens = reasons.includes('password_changed') || reasons.includes('deactivated');
+    const result = await this.audit.transaction(context, async (manager) => {
       const after = toUserView(await manager.save(user));
+      if (endsTokens) await manager.increment(User, { id }, 'tokenVersion', 1);
       const details = dto.password !== undefined ? { passwordChanged: true } : null;
       return {
         result: after,
         audit: { action: 'user.update', entityType: 'user', entityId: id, before, after, details },
       };
     });
+    this.changes.publish({ userId: id, reasons });
+    return result;
+  }
+
+  /** The user's own new password (the old one was checked by the caller); ends every token they hold. */
+  async changeOwnPassword(id: string, username: string, password: string, context: AuditContext): Promise<void> {
+    assertStrongPassword(password, username);
+    const passwordHash = await hashPassword(password);
+    await this.audit.transaction(context, async (manager) => {
+      await manager.update(User, { id }, { passwordHash });
+      await manager.increment(User, { id }, 'tokenVersion', 1);
+      return { result: null, audit: { action: 'user.password_change', entityType: 'user', entityId: id } };
+    });
+    this.changes.publish({ userId: id, reasons: ['password_changed'] });
+  }
+
+  /** Ends every access token of the user at once ("sign out everywhere"). */
+  async signOutEverywhere(id: string, context: AuditContext): Promise<void> {
+    await this.audit.transaction(context, async (manager) => {
+      await manager.increment(User, { id }, 'tokenVersion', 1);
+      return { result: null, audit: { action: 'auth.logout_all', entityType: 'user', entityId: id } };
+    });
+    this.changes.publish({ userId: id, reasons: ['signed_out_everywhere'] });
   }
 
   findForLogin(username: string): Promise<User | null> {
     return this.users.findOne({ where: { username: username.toLowerCase() }, relations: { sites: true } });
   }
 
-  /** The active user behind a token, with their sites; `null` when unknown or deactivated. */
-  async findAuthUser(id: string): Promise<AuthUser | null> {
+  /** The active user behind a token, with their sites and token version; `null` when unknown or deactivated. */
+  async findAuthUser(id: string): Promise<{ user: AuthUser; tokenVersion: number } | null> {
     const rows: UserWithSites[] = await this.dataSource.query(usersWithSites('u.id = $1 AND u.active'), [id]);
     const row = rows[0];
     if (!row) return null;
-    return { id: row.id, username: row.username, displayName: row.display_name, role: row.role, siteIds: row.site_ids };
+    const user = {
+      id: row.id,
+      username: row.username,
+      displayName: row.display_name,
+      role: row.role,
+      siteIds: row.site_ids,
+    };
+    return { user, tokenVersion: row.token_version };
   }
 
   async passwordHashOf(id: string): Promise<string | null> {
@@ -117,4 +159,14 @@ export class UsersService {
     }
     return sites;
   }
+}
+
+function changeReasons(before: UserView, after: UserView, passwordChanged: boolean): UserChangeReason[] {
+  const reasons: UserChangeReason[] = [];
+  if (before.active && !after.active) reasons.push('deactivated');
+  if (passwordChanged) reasons.push('password_changed');
+  if (before.role !== after.role) reasons.push('role_changed');
+  if (before.siteIds.join() !== after.siteIds.join()) reasons.push('sites_changed');
+  if (reasons.length === 0) reasons.push('updated');
+  return reasons;
 }

@@ -1,4 +1,5 @@
 import type { UserView } from '#contracts';
+import { post } from '../api';
 import { Link } from '../router';
 import { signIn } from '../sign-in';
 import { AlarmBar } from './AlarmBar';
@@ -25,10 +26,10 @@ export function Header({ user, ward = false }: { user: UserView; ward?: boolean 
           )}
         </nav>
         <div className="who">
-          <span>
+          <Link to="/account" title="Your password; sign out everywhere">
             {user.displayName} <span className="muted">({user.role})</span>
-          </span>
-          <button type="button" onClick={() => signIn.end()}>
+          </Link>
+          <button type="button" onClick={signOut}>
             Sign out
           </button>
         </div>
@@ -37,4 +38,14 @@ export function Header({ user, ward = false }: { user: UserView; ward?: boolean 
       {ward && <ConnectionBanner />}
     </>
   );
+}
+
+/** Ends the token at the service too, so that a copy of it is worth nothing; the tab signs out either way. */
+function signOut(): void {
+  void signIn
+    .endingToken(() => post('/auth/logout'))
+    .then(
+      () => signIn.end(),
+      () => signIn.end(),
+    );
 }

@@ -26,6 +26,11 @@ export function LoginPage() {
       <form className="card login-card" onSubmit={(e) => void submit(e)} aria-labelledby="login-title">
         <h1 id="login-title">Infusion Monitor</h1>
         <p className="muted">Sign in to see your ward.</p>
+        {signIn.notice() && (
+          <p className="notice" role="status" data-testid="signed-out">
+            {signIn.notice()}
+          </p>
+        )}
         <label>
           Username
           <input

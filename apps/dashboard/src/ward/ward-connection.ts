@@ -31,8 +31,10 @@ export class WardConnection {
   private readonly vitalsListeners = new Set<Listener<VitalsEvent>>();
   private readonly alertListeners = new Set<Listener<Alert>>();
   private retry: ReturnType<typeof setTimeout> | undefined;
+  private signedOut = false;
 
-  constructor(token: string, onUnauthorized: () => void) {
+  /** `onSignedOut` gets why, in words, when the service ended the sign-in. */
+  constructor(token: string, onSignedOut: (why: string) => void) {
     // WebSocket only, like the monitors: no long-polling fallback to hold connections open (a browser
     // on long-polling keeps the service's graceful shutdown waiting for its 20 s limit).
     this.socket = io('/ward', { auth: { token }, transports: ['websocket'] });
@@ -46,10 +48,20 @@ export class WardConnection {
       this.update({ board: withAlert(this.state.board, alert) });
       for (const listener of this.alertListeners) listener(alert);
     });
-    this.socket.on('disconnect', () => this.markLost());
+    this.socket.on('signed_out', ({ message }) => {
+      this.signedOut = true;
+      onSignedOut(`Signed out: ${message}`);
+    });
+    this.socket.on('disconnect', (reason) => {
+      this.markLost();
+      // Closed by the service without a sign-out (it could not send a snapshot): socket.io does not
+      // reconnect on its own after that; the handshake will say whether the sign-in still holds.
+      if (reason === 'io server disconnect' && !this.signedOut)
+        this.retry = setTimeout(() => this.socket.connect(), RETRY_MS);
+    });
     this.socket.on('connect_error', (error) => {
       this.markLost();
-      if (error.message === 'unauthorized') return onUnauthorized();
+      if (error.message === 'unauthorized') return onSignedOut('Your sign-in has ended.');
       // A refusal by the service's handshake (e.g. its database is down) is not retried by socket.io itself.
       if (!this.socket.active) this.retry = setTimeout(() => this.socket.connect(), RETRY_MS);
     });

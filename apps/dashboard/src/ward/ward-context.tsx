@@ -8,7 +8,10 @@ const WardContext = createContext<WardConnection | null>(null);
 export function WardProvider({ token, children }: { token: string; children: ReactNode }) {
   const [connection, setConnection] = useState<WardConnection | null>(null);
   useEffect(() => {
-    const opened = new WardConnection(token, () => signIn.end());
+    const opened = new WardConnection(token, (why) => {
+      // Sign out and the user's own password change end this token on purpose: no news to show.
+      if (!signIn.isEndingToken() && signIn.current()?.token === token) signIn.end(why);
+    });
     setConnection(opened);
     return () => opened.close();
   }, [token]);
