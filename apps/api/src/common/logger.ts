@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import pino from 'pino';
+import { loggableError } from './database-errors.js';
 
 /**
  * Structured logs. Tokens, passwords and patient references are redacted wherever they appear
@@ -21,11 +22,19 @@ export const REDACTED_PATHS = [
   '*.*.patientRef',
   'auth',
   '*.auth',
+  'passwordHash',
+  '*.passwordHash',
+  'parameters',
+  '*.parameters',
+  'detail',
+  '*.detail',
 ];
 
 export const logger = pino({
   level: process.env.LOG_LEVEL ?? 'info',
   redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  // Errors are logged through loggableError: database errors without their parameters or `detail`.
+  serializers: { err: loggableError, error: loggableError },
   base: { service: 'infusion-monitor' },
   timestamp: pino.stdTimeFunctions.isoTime,
 });
