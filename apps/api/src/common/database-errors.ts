@@ -1,5 +1,3 @@
-import { QueryFailedError } from 'typeorm';
-
 /**
  * What the service needs to know about an error from PostgreSQL, the `pg` driver or TypeORM: is the
  * database unavailable (→ 503, try again), is it a unique violation (→ 409), and what of it may be
@@ -41,6 +39,14 @@ const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|53300|53400|57P0[1235])$/;
 const UNAVAILABLE_MESSAGE =
   /Connection terminated|Connection ended unexpectedly|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery mode)|sorry, too many clients|terminating connection due to administrator command|connect ECONNREFUSED|read ECONNRESET|Client was closed and is not queryable|Connection is not established/i;
 
+/** TypeORM's QueryFailedError, told by its shape (this module stays free of TypeORM, for unit tests). */
+interface QueryFailed extends Error {
+  driverError: unknown;
+  query?: unknown;
+}
+const isQueryFailed = (error: unknown): error is QueryFailed =>
+  error instanceof Error && error.name === 'QueryFailedError' && 'driverError' in error;
+
 /** The driver's error inside TypeORM's wrapper, and any `cause` or AggregateError member. */
 function* layers(error: unknown): Generator<unknown> {
   const seen = new Set<unknown>();
@@ -50,7 +56,7 @@ function* layers(error: unknown): Generator<unknown> {
     if (current === null || current === undefined || seen.has(current) || seen.size > 16) continue;
     seen.add(current);
     yield current;
-    if (current instanceof QueryFailedError) stack.push(current.driverError);
+    if (isQueryFailed(current)) stack.push(current.driverError);
     if (typeof current === 'object') {
       const { cause, errors } = current as { cause?: unknown; errors?: unknown };
       stack.push(cause);
@@ -91,13 +97,15 @@ const QUOTED = /"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g;
 /** A database message with quoted values replaced, so it can be logged. */
 export const scrubDatabaseMessage = (message: string): string => message.replace(QUOTED, '"…"');
 
-/** The shape of a query (its text with placeholders, whitespace collapsed, literals removed), never its parameters. */
+const SQL_LITERAL = /'(?:[^']|'')*'/g;
+
+/** The shape of a query (whitespace collapsed, string literals removed), never its parameters. */
 export const queryShape = (query: string): string =>
-  scrubDatabaseMessage(query.replace(/\s+/g, ' ').trim()).slice(0, 300);
+  query.replace(/\s+/g, ' ').trim().replace(SQL_LITERAL, "'…'").slice(0, 300);
 
 function isDatabaseError(error: unknown): boolean {
   for (const layer of layers(error)) {
-    if (layer instanceof QueryFailedError) return true;
+    if (isQueryFailed(layer)) return true;
     const code = codeOf(layer);
     if (code && /^[0-9A-Z]{5}$/.test(code)) return true;
   }
@@ -110,14 +118,20 @@ function isDatabaseError(error: unknown): boolean {
  * without quoted values: never `parameters`, `detail`, `where` or the query's values.
  */
 export function loggableError(error: unknown): Record<string, unknown> {
-  if (!(error instanceof Error)) return { message: typeof error === 'string' ? error : 'non-error thrown' };
+  // Duck-typed: the driver's errors may come from another copy of a class, and anything may be thrown.
+  if (typeof error !== 'object' || error === null || typeof (error as Error).message !== 'string') {
+    return { message: typeof error === 'string' ? error : 'non-error thrown' };
+  }
+  const { name = 'Error', message: raw, stack = '', cause } = error as Partial<Error> & { message: string };
   const database = isDatabaseError(error);
-  const message = database ? scrubDatabaseMessage(error.message) : error.message;
-  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  const message = database ? scrubDatabaseMessage(raw) : raw;
+  const frames = String(stack)
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line));
   const out: Record<string, unknown> = {
-    type: error.name,
+    type: name,
     message,
-    stack: [`${error.name}: ${message}`, ...frames.slice(0, 12)].join('\n'),
+    stack: [`${name}: ${message}`, ...frames.slice(0, 12)].join('\n'),
   };
   for (const layer of layers(error)) {
     const fields = layer as DriverErrorFields;
@@ -125,7 +139,7 @@ export function loggableError(error: unknown): Record<string, unknown> {
       if (out[key] === undefined && typeof fields[key] === 'string') out[key] = fields[key];
     }
   }
-  if (error instanceof QueryFailedError) out.query = queryShape(error.query);
-  if (error.cause !== undefined && !database) out.cause = loggableError(error.cause);
+  if (isQueryFailed(error) && typeof error.query === 'string') out.query = queryShape(error.query);
+  if (cause !== undefined && !database) out.cause = loggableError(cause);
   return out;
 }

@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { isDatabaseUnavailable, uniqueViolation } from './database-errors.js';
 import { DomainError } from './domain-error.js';
 import { logger } from './logger.js';
+import { loggablePath } from './request-log.middleware.js';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -81,7 +82,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const request = context.getRequest<Request>();
     const body = toErrorBody(exception);
     if (body.statusCode >= 500) {
-      logger.error({ err: exception, method: request.method, path: request.path }, 'request failed');
+      logger.error({ err: exception, method: request.method, path: loggablePath(request) }, 'request failed');
     }
     if (!response.headersSent) response.status(body.statusCode).json(body);
   }

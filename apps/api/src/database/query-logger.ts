@@ -1,5 +1,5 @@
 import type { Logger as TypeOrmLogger } from 'typeorm';
-import { loggableError, queryShape } from '../common/database-errors.js';
+import { queryShape } from '../common/database-errors.js';
 import { logger } from '../common/logger.js';
 
 /**
@@ -13,8 +13,11 @@ export class QueryLogger implements TypeOrmLogger {
   }
 
   logQueryError(error: string | Error, query: string): void {
-    const err = typeof error === 'string' ? { message: error } : loggableError(error);
-    logger.warn({ err, query: queryShape(query) }, 'database query failed');
+    // pino's `err` serializer (loggableError) keeps the code and constraint and drops the values.
+    logger.warn(
+      { err: typeof error === 'string' ? new Error(error) : error, query: queryShape(query) },
+      'database query failed',
+    );
   }
 
   logQuerySlow(time: number, query: string): void {
