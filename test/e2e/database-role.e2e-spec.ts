@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -5,6 +6,36 @@ import { Client } from 'pg';
 import { ADMIN, startApp, type RunningApp } from '../support/app';
 import { Api } from '../support/api';
 import { createTestDatabase } from '../support/database';
+import { exited, freePort, ROOT, spawnUntil } from '../support/processes';
+
+/**
+ * A data directory as earlier versions left it: the schema migrated by the cluster's superuser
+ * `postgres`, who owns every table, and no password for the service's own role yet.
+ */
+async function olderDataDirectory(dataDir: string): Promise<void> {
+  const { child, match } = await spawnUntil(
+    path.join(ROOT, 'test/support/db-process.mjs'),
+    [dataDir, String(await freePort())],
+    { ...process.env },
+    /READY (\S+)/,
+  );
+  try {
+    const migrate = spawn(process.execPath, [path.join(ROOT, 'dist/apps/api/src/database/migrate.js')], {
+      env: { ...process.env, DATABASE_URL: match[1]!, LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    expect(await exited(migrate)).toBe(0);
+  } finally {
+    child.kill('SIGTERM');
+    await exited(child);
+  }
+  const file = path.join(dataDir, 'secrets.json');
+  const { appDatabasePassword: _dropped, ...older } = JSON.parse(await fs.readFile(file, 'utf8')) as Record<
+    string,
+    string
+  >;
+  await fs.writeFile(file, JSON.stringify(older));
+}
 
 /**
  * The service's PostgreSQL role. On its embedded database it connects as `infusion_monitor`, which
@@ -22,6 +53,7 @@ describe('the database role of the service (finding 12)', () => {
     privateDir = await fs.mkdtemp(path.join(os.tmpdir(), 'im-private-'));
     await fs.chmod(privateDir, 0o700);
     dataDir = path.join(privateDir, 'data');
+    await olderDataDirectory(dataDir);
     app = await startApp('', { DATA_DIR: dataDir, LOG_LEVEL: 'info' });
   }, 120_000);
 
@@ -54,7 +86,7 @@ describe('the database role of the service (finding 12)', () => {
     return client;
   }
 
-  it('runs as a non-superuser that cannot disable, rewrite or drop the audit trail', async () => {
+  it('runs as a non-superuser that cannot disable, rewrite or drop the audit trail, also on an older data directory', async () => {
     // The service works as that role: a login and a change are audited.
     const admin = await new Api(app.url).login(ADMIN.username, ADMIN.password);
     expect((await admin.post('/sites', { name: 'Role check site' })).status).toBe(201);

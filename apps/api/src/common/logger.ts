@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import pino from 'pino';
-import { loggableError } from './database-errors.js';
+import { loggableError, scrubDatabaseMessage } from './database-errors.js';
 
 /**
  * Structured logs. Tokens, passwords and patient references are redacted wherever they appear
@@ -44,8 +44,17 @@ export class PinoNestLogger implements LoggerService {
   log(message: unknown, context?: string): void {
     logger.info({ context }, String(message));
   }
+  /**
+   * Nest logs errors it caught itself (a socket handler's, say) as message and stack: a driver's
+   * message may quote a value (`invalid input syntax for type uuid: "…"`), so quoted text is dropped.
+   */
   error(message: unknown, trace?: string, context?: string): void {
-    logger.error({ context, trace }, String(message));
+    if (message instanceof Error) {
+      logger.error({ context, err: message }, 'error');
+      return;
+    }
+    const frames = typeof trace === 'string' ? trace.split('\n').filter((line) => /^\s+at /.test(line)) : [];
+    logger.error({ context, trace: frames.join('\n') || undefined }, scrubDatabaseMessage(String(message)));
   }
   warn(message: unknown, context?: string): void {
     logger.warn({ context }, String(message));
