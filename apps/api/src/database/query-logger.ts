@@ -1,5 +1,5 @@
 import type { Logger as TypeOrmLogger } from 'typeorm';
-import { queryShape } from '../common/database-errors.js';
+import { queryShape, scrubDatabaseMessage } from '../common/database-errors.js';
 import { logger } from '../common/logger.js';
 
 /**
@@ -33,7 +33,8 @@ export class QueryLogger implements TypeOrmLogger {
   }
 
   log(level: 'log' | 'info' | 'warn', message: unknown): void {
-    const text = typeof message === 'string' ? message : 'database message';
+    // TypeORM's own notices (a pool error, say) may quote a driver message: quoted text is dropped.
+    const text = typeof message === 'string' ? scrubDatabaseMessage(message) : 'database message';
     if (level === 'warn') logger.warn(text);
     else logger.debug(text);
   }
