@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { ADMIN, startApp, type RunningApp } from '../support/app';
-import { Api, buildWorld, sessionBody, unique, type World } from '../support/api';
+import { Api, buildWorld, connectDevice, sessionBody, unique, type World } from '../support/api';
 import { createTestDatabase } from '../support/database';
 import { LiveMonitor } from './live-monitor';
 
@@ -151,6 +151,32 @@ describe('hardening', () => {
       const readiness = await nurse.get(`/sessions/${id}/discharge-readiness`);
       expect(readiness.body.blockers).toContain('sedation_cleared');
       monitor.close();
+    });
+  });
+
+  describe('readings dated before their session (finding 10)', () => {
+    it('refuses a reading dated more than 5 minutes before the session began with clock_skew, and takes a backlog from within it', async () => {
+      const device = await world.admin.ok('/devices', { siteId: world.a.siteId, name: unique('monitor') });
+      const created = await world.a.nurse.ok('/sessions', sessionBody(world.a.siteId, device.id, world.protocolId));
+      const began = Date.parse(created.createdAt as string);
+      const client = await connectDevice(app.url, device.token);
+      await client.resume;
+      const at = (ms: number, seq: number) => ({ seq, recordedAt: new Date(ms).toISOString(), hr: 70, spo2: 98 });
+      for (const [seq, when] of [
+        [1, 0], // 1970
+        [2, Date.parse('2026-01-01T00:00:00Z')],
+        [3, began - 6 * 60_000],
+      ] as const) {
+        expect(await client.send(at(when, seq))).toMatchObject({ ok: false, seq, error: { code: 'clock_skew' } });
+      }
+      // Within the tolerance, and a backlog sent at once after an outage: all stored.
+      expect(await client.send(at(began - 4 * 60_000, 4))).toMatchObject({ ok: true });
+      const backlog = Array.from({ length: 120 }, (_, i) => at(began + i * 500, 10 + i));
+      const ack = await client.sendBatch(backlog);
+      expect(ack.ok && ack.results.every((r) => r.ok)).toBe(true);
+      const stored = await world.a.nurse.get(`/sessions/${created.id}/readings?maxPoints=5000`);
+      expect(stored.body.total).toBe(121);
+      client.close();
     });
   });
 
