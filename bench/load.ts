@@ -27,7 +27,8 @@ export async function runLoad(
   options: { inFlight: number; warmupS: number; durationS: number; seqStart?: number },
 ): Promise<LoadResult> {
   const sockets = await connectAll(url, tokens);
-  const base = Date.now() - 3600_000;
+  // Dated from 4 minutes back, 1 ms apart: within the 5 minutes a reading may precede its session.
+  const base = Date.now() - 240_000;
   let measuring = false;
   let running = true;
   let acknowledged = 0;
@@ -43,7 +44,7 @@ export async function runLoad(
         n++;
         const seq = (options.seqStart ?? 0) + n;
         const sentAt = performance.now();
-        const reading = { seq, recordedAt: new Date(base + n * 20).toISOString(), hr: 70 + (n % 10), spo2: 97 };
+        const reading = { seq, recordedAt: new Date(base + n).toISOString(), hr: 70 + (n % 10), spo2: 97 };
         socket.emit('reading', reading, (ack: { ok: boolean; error?: { code: string } }) => {
           outstanding--;
           if (measuring) {

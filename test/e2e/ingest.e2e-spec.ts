@@ -132,7 +132,7 @@ describe('device protocol (/devices)', () => {
     expect(await client.sendBatch({ seq: 1 })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
     expect(await storedRows(device.id)).toHaveLength(2);
 
-    const large = Array.from({ length: 500 }, (_, i) => reading(1000 + i));
+    const large = Array.from({ length: 500 }, (_, i) => reading(1000 + i, {}, Date.now() - 1_250_000));
     const bulk = await client.sendBatch(large);
     expect(bulk.ok && bulk.results.every((r) => r.ok)).toBe(true);
     expect(await storedRows(device.id)).toHaveLength(502);

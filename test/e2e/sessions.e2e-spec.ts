@@ -160,11 +160,13 @@ describe('sessions and the ward', () => {
     const session = await nurse.ok('/sessions', sessionBody(siteId, device.id, world.protocolId));
     const client = await connectDevice(app.url, device.token);
     await client.resume;
-    const start = Date.now() - 3 * 3600_000;
+    // 3000 readings 100 ms apart, all within the 5 minutes a device's clock may be off the session's start.
+    const start = Date.now() - 280_000;
+    const at = (seq: number) => new Date(start + seq * 100).toISOString();
     for (let chunk = 0; chunk < 6; chunk++) {
       const batch = Array.from({ length: 500 }, (_, i) => {
         const seq = chunk * 500 + i + 1;
-        return reading(seq, { hr: seq === 1234 ? 160 : 70 + (seq % 5) }, start);
+        return { ...reading(seq, { hr: seq === 1234 ? 160 : 70 + (seq % 5) }), recordedAt: at(seq) };
       });
       const ack = await client.sendBatch(batch);
       expect(ack.ok && ack.results.every((r) => r.ok)).toBe(true);
@@ -176,8 +178,8 @@ describe('sessions and the ward', () => {
     expect(small.body.readings.length).toBeLessThanOrEqual(100);
     expect(small.body.downsampled).toBe(true);
     expect(small.body.readings.some((r: { hr: number }) => r.hr === 160)).toBe(true);
-    const from = new Date(start + 1000 * 1000).toISOString();
-    const to = new Date(start + 1999 * 1000).toISOString();
+    const from = at(1000);
+    const to = at(1999);
     const window = await nurse.get(`/sessions/${session.id}/readings?from=${from}&to=${to}&maxPoints=5000`);
     expect(window.body.total).toBe(1000);
     expect((await nurse.get(`/sessions/${session.id}/readings?maxPoints=abc`)).status).toBe(400);

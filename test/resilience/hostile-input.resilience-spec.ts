@@ -417,13 +417,15 @@ interface Mutation {
   apply: (reading: Record<string, unknown>) => void;
 }
 
-const HOSTILE_START = Date.now() - 86_400_000;
+// Valid readings are dated within the 5 minutes a device's clock may be off its session's start
+// (clock_skew otherwise): from 4 minutes back, 10 ms apart.
+const HOSTILE_START = Date.now() - 240_000;
 let hostileSeq = 0;
 
 /** seq and recordedAt of a plausible reading, fresh each time. */
 function skeleton(): Record<string, unknown> {
   hostileSeq++;
-  return { seq: hostileSeq, recordedAt: new Date(HOSTILE_START + hostileSeq * 1000).toISOString() };
+  return { seq: hostileSeq, recordedAt: new Date(HOSTILE_START + hostileSeq * 10).toISOString() };
 }
 
 const setField =
@@ -1210,7 +1212,7 @@ socket.once('resume', () => {
     const n = ++seq;
     const at = Date.now();
     const started = performance.now();
-    const reading = { seq: n, recordedAt: new Date(startMs + n * 1000).toISOString(), hr: 70 + (n % 9), spo2: 98 };
+    const reading = { seq: n, recordedAt: new Date(startMs + n * 100).toISOString(), hr: 70 + (n % 9), spo2: 98 };
     pending++;
     socket.timeout(10000).emit('reading', reading, (error, ack) => {
       pending--;
@@ -1261,7 +1263,8 @@ class WellBehavedMonitor {
   static async start(url: string, token: string): Promise<WellBehavedMonitor> {
     const worker = new Worker(MONITOR_WORKER, {
       eval: true,
-      workerData: { url, token, startMs: Date.now() - 3600_000, clientPath: require.resolve('socket.io-client') },
+      // One reading each 100 ms, dated in real time (from a minute back, within the session's clock tolerance).
+      workerData: { url, token, startMs: Date.now() - 60_000, clientPath: require.resolve('socket.io-client') },
     });
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
@@ -2361,10 +2364,14 @@ describe('hostile input', () => {
     const flooder = await connectDevice(app.url, world.b.devices[2]!.token);
     await flooder.resume;
     const started = performance.now();
-    const longAgo = Date.now() - 30_000_000; // 20,000 readings a second apart, all in the past
+    // 20,000 readings 10 ms apart, all in the past and within the session's clock tolerance.
+    const from = Date.now() - 250_000;
     const acks = (await Promise.all(
       Array.from({ length: 20_000 }, (_, i) =>
-        emitWithAck(flooder.socket, 60_000, 'reading', reading(i + 1, {}, longAgo)),
+        emitWithAck(flooder.socket, 60_000, 'reading', {
+          ...reading(i + 1),
+          recordedAt: new Date(from + (i + 1) * 10).toISOString(),
+        }),
       ),
     )) as ReadingAck[];
     const seconds = (performance.now() - started) / 1000;

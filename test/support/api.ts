@@ -185,10 +185,14 @@ export async function connectWard(api: Api): Promise<WardClient> {
   return { socket, snapshot, vitals, sessions, close: () => socket.disconnect() };
 }
 
-const T0 = Date.now() - 3600_000;
+// Readings must not be dated more than 5 minutes before their session began (clock_skew), nor more
+// than 5 minutes ahead. Fixed at the first reading of a test file (after its service started, however
+// slowly), 3 minutes back: room for sessions opened in the next two minutes and `seq` up to about 480.
+let firstReadingBase: number | null = null;
+const readingBase = () => (firstReadingBase ??= Date.now() - 180_000);
 
 /** A plausible reading; the same `seq` always gets the same time (from `start`, one second apart). */
-export function reading(seq: number, values: Partial<Reading> = {}, start = T0): Reading {
+export function reading(seq: number, values: Partial<Reading> = {}, start = readingBase()): Reading {
   return { seq, recordedAt: new Date(start + seq * 1000).toISOString(), hr: 72, spo2: 98, ...values };
 }
 

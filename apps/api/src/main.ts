@@ -1,11 +1,14 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { createApp } from './bootstrap/create-app.js';
 import type { WsAdapter } from './bootstrap/ws-adapter.js';
 import { logger } from './common/logger.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { EmbeddedDatabase, loadOrCreateSecrets } from './database/embedded.js';
+import { provisionEmbeddedDatabase } from './database/embedded-provision.js';
+import { APP_ROLE, warnAboutPrivilegedRole } from './database/roles.js';
 import { IngestService } from './ingest/ingest.service.js';
 import { ReadingWriter } from './ingest/reading-writer.js';
 
@@ -15,8 +18,21 @@ async function main(): Promise<void> {
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     embedded = new EmbeddedDatabase(config.dataDir, (message) => logger.info(message));
-    databaseUrl = await embedded.start();
-    logger.info({ dataDir: config.dataDir }, 'embedded PostgreSQL started');
+    const superuserUrl = await embedded.start();
+    const { appDatabasePassword } = await loadOrCreateSecrets(config.dataDir);
+    databaseUrl = await provisionEmbeddedDatabase(superuserUrl, appDatabasePassword).catch(async (error: unknown) => {
+      await embedded?.stop().catch(() => undefined);
+      throw error;
+    });
+    logger.info(
+      {
+        dataDir: config.dataDir,
+        clusterDir: embedded.clusterDirectory,
+        databasePort: Number(new URL(superuserUrl).port),
+        role: APP_ROLE,
+      },
+      'embedded PostgreSQL started',
+    );
   }
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateSecrets(config.dataDir)).jwtSecret;
 
@@ -65,6 +81,9 @@ async function main(): Promise<void> {
     await embedded?.stop().catch(() => undefined);
     throw error;
   }
+  await warnAboutPrivilegedRole(app.get(DataSource)).catch((error: unknown) =>
+    logger.warn({ err: error }, 'could not check the database role'),
+  );
   const address = app.getHttpServer().address() as { port: number } | null;
   logger.info({ port: address?.port, host: config.host }, 'Infusion Monitor is listening');
   // A line for scripts and tests that start the service on port 0.

@@ -1,5 +1,6 @@
 export * from './ranges.js';
 export * from './reading.js';
+export * from './iso-time.js';
 export * from './rate-limit.js';
 export * from './protocol.js';
 export * from './downsample.js';

@@ -1,4 +1,5 @@
 import { MEASUREMENTS, type AckError, type MeasuredValues } from '#contracts';
+import { isIsoDateTimeShape, parseIsoDateTime } from './iso-time.js';
 import { MAX_CLOCK_AHEAD_MS, MEASUREMENT_RANGES } from './ranges.js';
 
 /** A reading that passed validation: every measurement present, `null` when not measured. */
@@ -10,22 +11,6 @@ export interface ValidReading extends MeasuredValues {
 export type ReadingCheck = { ok: true; reading: ValidReading } | { ok: false; seq: number | null; error: AckError };
 
 const ALLOWED_KEYS = new Set<string>(['seq', 'recordedAt', ...MEASUREMENTS]);
-// ISO 8601 date-time with an explicit offset (Z or ±hh:mm), as the contract requires.
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-const MAX_RECORDED_AT_LENGTH = 40;
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/**
- * `Date.parse` rolls impossible dates over (2026-02-30 becomes 2026-03-02, 24:00 the next day): a
- * device sending one has a broken clock, so it is refused rather than stored under another time.
- */
-function isCalendarDateTime(iso: string): boolean {
-  const [year, month, day, hour] = [iso.slice(0, 4), iso.slice(5, 7), iso.slice(8, 10), iso.slice(11, 13)].map(Number);
-  if (month < 1 || month > 12 || day < 1 || hour > 23) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0));
-}
-
 function fail(seq: number | null, field: string, message: string): ReadingCheck {
   return { ok: false, seq, error: { code: 'validation_failed', field, message } };
 }
@@ -51,15 +36,11 @@ export function checkReading(input: unknown, nowMs: number): ReadingCheck {
   }
 
   const recordedAt = input.recordedAt;
-  if (
-    typeof recordedAt !== 'string' ||
-    recordedAt.length > MAX_RECORDED_AT_LENGTH ||
-    !ISO_WITH_OFFSET.test(recordedAt)
-  ) {
+  if (!isIsoDateTimeShape(recordedAt)) {
     return fail(seq, 'recordedAt', 'recordedAt must be an ISO 8601 date-time with an offset');
   }
-  const recordedAtMs = Date.parse(recordedAt);
-  if (!Number.isFinite(recordedAtMs) || !isCalendarDateTime(recordedAt)) {
+  const recordedAtMs = parseIsoDateTime(recordedAt);
+  if (recordedAtMs === null) {
     return fail(seq, 'recordedAt', 'recordedAt is not a valid date-time');
   }
 

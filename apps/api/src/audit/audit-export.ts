@@ -2,10 +2,17 @@ import type { Response } from 'express';
 import { once } from 'node:events';
 import { AUDIT_COLUMNS, type AuditRecord } from './audit-trail.js';
 
-function csvCell(value: unknown): string {
+// A spreadsheet runs a cell that starts with one of these as a formula, even inside quotes
+// (`=HYPERLINK(…)` in a username). OWASP's advice: prefix such a cell with a single quote, which
+// makes it text. Numbers are never strings here, so a negative number stays a number.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One CSV cell (RFC 4180 quoting), never a formula. */
+export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return /[",\r\n]/.test(text) || /^[=+\-@\t]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  let text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string' && FORMULA_START.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export const csvLine = (record: AuditRecord): string => AUDIT_COLUMNS.map((c) => csvCell(record[c])).join(',') + '\r\n';

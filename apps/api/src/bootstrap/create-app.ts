@@ -10,8 +10,10 @@ import { AppModule } from '../app.module.js';
 import { sendError } from '../common/http-error.filter.js';
 import { logger, PinoNestLogger } from '../common/logger.js';
 import { requestLog } from '../common/request-log.middleware.js';
+import { noStoreForApi, securityHeaders } from '../common/security-headers.js';
 import { refuseInvalidUtf8, requireJsonBody, SafeInputPipe } from '../common/safe-input.js';
 import type { AppConfig } from '../config/config.js';
+import { BoundedExpressAdapter } from './http-server.js';
 import { WsAdapter } from './ws-adapter.js';
 
 export async function createApp(
@@ -19,16 +21,22 @@ export async function createApp(
   databaseUrl: string,
   jwtSecret: string,
 ): Promise<{ app: INestApplication; sockets: WsAdapter }> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config, databaseUrl, jwtSecret), {
-    logger: new PinoNestLogger(),
-    // JSON only (no url-encoded forms), and only UTF-8: see common/safe-input.ts.
-    bodyParser: false,
-    rawBody: true,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.register(config, databaseUrl, jwtSecret),
+    new BoundedExpressAdapter(),
+    {
+      logger: new PinoNestLogger(),
+      // JSON only (no url-encoded forms), and only UTF-8: see common/safe-input.ts.
+      bodyParser: false,
+      rawBody: true,
+    },
+  );
   // TRUST_PROXY: whose X-Forwarded-For gives `request.ip` (the login limits, the audit's source address).
   app.set('trust proxy', config.trustProxy.trusted);
   app.disable('x-powered-by');
   app.use(requestLog);
+  app.use(securityHeaders);
+  app.use(noStoreForApi);
   app.use(requireJsonBody);
   app.useBodyParser('json');
   app.use(refuseInvalidUtf8);

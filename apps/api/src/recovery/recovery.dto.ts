@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
-  IsDateString,
   IsIn,
   IsInt,
   IsObject,
@@ -15,10 +14,11 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsIsoDateTime } from '../common/iso-date.js';
 
 export class ObservationDto {
   @ApiProperty({ format: 'date-time' })
-  @IsDateString({ strict: true })
+  @IsIsoDateTime()
   observedAt: string;
 
   @ApiProperty({
@@ -83,7 +83,7 @@ export class ChecklistDto {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'When staff confirmed the escort is present' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsIsoDateTime()
   escortPresentAt?: string;
 
   @ApiProperty()
@@ -100,7 +100,7 @@ export class ChecklistDto {
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsIsoDateTime()
   followUpAt?: string;
 }
 

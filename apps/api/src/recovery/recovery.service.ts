@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { dischargeReadiness, type Readiness } from '#vitals';
+import { dischargeReadiness, MAX_CLOCK_AHEAD_MS, type Readiness } from '#vitals';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AlertStore } from '../alerts/alert-store.js';
 import type { AuditContext } from '../audit/audit-context.js';
@@ -43,6 +43,7 @@ export class RecoveryService {
 
   async addObservation(id: string, user: AuthUser, context: AuditContext, dto: ObservationDto) {
     const session = await this.inRecovery(id, user);
+    this.checkObservedAt(Date.parse(dto.observedAt), session);
     return this.audit.transaction(context, async (manager) => {
       const row = await manager.save(
         manager.create(RecoveryObservationRow, {
@@ -227,6 +228,28 @@ export class RecoveryService {
         instructionsGiven: checklist.instructionsGiven,
       },
     });
+  }
+
+  /**
+   * An observation is of the recovery: not dated after now (it would stay the "latest" and mask a later
+   * one) nor before the infusion ended, each with the devices' clock tolerance (the screen's clock
+   * may be a little off the server's).
+   */
+  private checkObservedAt(observedAtMs: number, session: Session): void {
+    if (observedAtMs > this.clock.nowMs() + MAX_CLOCK_AHEAD_MS) {
+      throw new DomainError('validation_failed', 'observedAt is in the future', {
+        field: 'observedAt',
+        reason: 'in_future',
+      });
+    }
+    const endedAtMs = session.infusionEndedAt?.getTime();
+    if (endedAtMs !== undefined && observedAtMs < endedAtMs - MAX_CLOCK_AHEAD_MS) {
+      throw new DomainError('validation_failed', 'observedAt is before the infusion ended', {
+        field: 'observedAt',
+        reason: 'before_infusion_end',
+        infusionEndedAt: session.infusionEndedAt!.toISOString(),
+      });
+    }
   }
 
   private async inRecovery(id: string, user: AuthUser): Promise<Session> {

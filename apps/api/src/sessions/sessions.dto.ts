@@ -2,7 +2,6 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PHASES, type Phase } from '#contracts';
 import { Type } from 'class-transformer';
 import {
-  IsDateString,
   IsIn,
   IsInt,
   IsNumber,
@@ -15,10 +14,11 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsIsoDateTime } from '../common/iso-date.js';
 
 export class ConsentDto {
   @ApiProperty({ format: 'date-time' })
-  @IsDateString({ strict: true })
+  @IsIsoDateTime()
   obtainedAt: string;
 
   @ApiProperty({ example: 'A. Patel, RN' })
@@ -95,12 +95,12 @@ export class AbortDto {
 export class TimeRangeQuery {
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsIsoDateTime()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time' })
   @IsOptional()
-  @IsDateString({ strict: true })
+  @IsIsoDateTime()
   to?: string;
 }
 
