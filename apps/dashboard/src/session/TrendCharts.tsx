@@ -4,17 +4,13 @@ import type uPlot from 'uplot';
 import { useNow } from '../use-now';
 import { BP_KINDS, chartGuides, columnsOf, DBP, episodesOf, HR, HR_KINDS, SBP, SPO2, SPO2_KINDS } from './chart-data';
 import type { AlertRecord, Baseline, ChartRules } from './records';
-import { type LegendEntry, VitalChart } from './VitalChart';
+import { clock, type LegendEntry, VitalChart } from './VitalChart';
 
 const GRID = { stroke: '#30363d', width: 1 };
-const pad = (n: number) => String(n).padStart(2, '0');
 /** Clock labels only (no date line under the first one), with seconds when the ticks are under a minute apart. */
 const clockLabels: uPlot.Axis.DynamicValues = (_u, splits) => {
   const seconds = splits.length > 1 && splits[1]! - splits[0]! < 60;
-  return splits.map((s) => {
-    const d = new Date(s * 1000);
-    return `${pad(d.getHours())}:${pad(d.getMinutes())}${seconds ? `:${pad(d.getSeconds())}` : ''}`;
-  });
+  return splits.map((s) => clock(s, seconds));
 };
 // At least 90 px between time labels, so the first ones never run into each other.
 const X_AXIS: uPlot.Axis = { stroke: '#c9d1d9', grid: GRID, ticks: GRID, space: 90, values: clockLabels };

@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
-import { formatClock } from '../format';
 import { type Band, type Column, type Episode, latestIndex, LIMIT, type Limit, NORMAL_BAND } from './chart-data';
 
 export interface LegendEntry {
@@ -22,6 +21,13 @@ export interface VitalChartProps {
   episodes: Episode[];
   height: number;
 }
+
+const pad = (n: number) => String(n).padStart(2, '0');
+/** 24-hour clock time of uPlot's seconds, as the time axis prints it. */
+export const clock = (seconds: number, withSeconds = true): string => {
+  const d = new Date(seconds * 1000);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}${withSeconds ? `:${pad(d.getSeconds())}` : ''}`;
+};
 
 const EPISODE_FILL: Record<Episode['severity'], string> = {
   high: 'rgba(248, 81, 73, 0.22)',
@@ -105,7 +111,7 @@ export function VitalChart(props: VitalChartProps) {
               {at !== null && at !== undefined && (
                 <span className="muted">
                   {' '}
-                  {hovered === null ? 'latest' : 'at'} {formatClock(at * 1000)}
+                  {hovered === null ? 'latest' : 'at'} {clock(at)}
                 </span>
               )}
             </span>
@@ -140,7 +146,9 @@ function drawOverlay(u: uPlot, { bands, limits, episodes }: { bands: Band[]; lim
     line(ctx, bbox, base);
   }
   ctx.font = `${Math.round(11 * devicePixelRatio)}px system-ui, sans-serif`;
-  ctx.textAlign = 'right';
+  ctx.textAlign = 'left';
+  // Labels at the left, where the oldest readings are: a high limit's under its line, a medium one's
+  // above, so two close limits (SpO2 92 and 90) do not print over each other.
   for (const limit of limits) {
     const y = u.valToPos(limit.value, limit.scale, true);
     if (y < bbox.top || y > bbox.top + bbox.height) continue;
@@ -149,7 +157,9 @@ function drawOverlay(u: uPlot, { bands, limits, episodes }: { bands: Band[]; lim
     ctx.setLineDash([3, 3]);
     ctx.lineWidth = devicePixelRatio;
     line(ctx, bbox, y);
-    ctx.fillText(limit.label, bbox.left + bbox.width - 4 * devicePixelRatio, y - 3 * devicePixelRatio);
+    ctx.textBaseline = limit.severity === 'high' ? 'top' : 'bottom';
+    const offset = (limit.severity === 'high' ? 3 : -3) * devicePixelRatio;
+    ctx.fillText(limit.label, bbox.left + 4 * devicePixelRatio, y + offset);
   }
   ctx.restore();
 }
