@@ -266,6 +266,7 @@ describe('recovery, discharge checklist and sign-off', () => {
     expect(html).toContain('Recovery score 10/10.');
     expect(html).toContain('<td>Minimum observation time</td><td>met</td>');
     expect(html).not.toContain('min_observation');
+    expect(html).toContain('<td>Blood pressure rise</td><td>medium</td><td>resolved</td>');
     expect(html).toContain(`Printed by ${nurseName} on `);
     monitor.close();
   });

@@ -15,6 +15,23 @@ const PHASE_WORDS: Record<string, string> = {
   discharged: 'Discharged',
   aborted: 'Aborted',
 };
+/** Alert kinds and states as the ward says them (the codes are for machines). */
+const KIND_WORDS: Record<string, string> = {
+  bp_rise: 'Blood pressure rise',
+  hr_rise: 'Heart rate rise',
+  spo2_low: 'Low SpO2',
+  hr_low: 'Low heart rate',
+  signal_lost: 'Signal lost',
+  hr_signal_lost: 'HR signal lost',
+  spo2_signal_lost: 'SpO2 signal lost',
+  bp_overdue: 'Blood pressure overdue',
+};
+const STATE_WORDS: Record<string, string> = {
+  active: 'active, not acknowledged',
+  acknowledged: 'acknowledged, still present',
+  cleared: 'ended, not acknowledged',
+  resolved: 'resolved',
+};
 const yesNo = (value: boolean | null) => (value === null ? 'not assessed' : value ? 'yes' : 'no');
 const orDash = (value: unknown) => (value === null || value === undefined ? 'not assessed' : escape(value));
 
@@ -80,9 +97,9 @@ table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:4p
       : `<table>${head(['Opened', 'Kind', 'Severity', 'State', 'Duration', 'Message', 'Acknowledged'])}${rows(
           record.alerts.map((a) => [
             time(a.openedAt),
-            escape(a.kind),
+            escape(KIND_WORDS[a.kind] ?? a.kind),
             escape(a.severity),
-            escape(a.state),
+            escape(STATE_WORDS[a.state] ?? a.state),
             a.durationSeconds === null ? 'ongoing' : `${Math.round(a.durationSeconds / 60)} min`,
             escape(a.message),
             a.acknowledgedBy ? `${escape(a.acknowledgedBy.displayName)}, ${time(a.acknowledgedAt)}` : '—',
