@@ -56,6 +56,16 @@ describe('the admin page in a browser', () => {
     const sites = page.locator('section[aria-labelledby="sites-title"] table');
     await sites.getByRole('cell', { name: siteName, exact: true }).waitFor();
 
+    // The time zone can be changed later; the service checks it is an IANA name.
+    await page.getByRole('button', { name: `Change the time zone of ${siteName}` }).click();
+    const zoneForm = page.getByRole('form', { name: `Time zone of ${siteName}` });
+    await zoneForm.getByLabel('Time zone').fill('Mars/Olympus_Mons');
+    await zoneForm.getByRole('button', { name: 'Save' }).click();
+    await zoneForm.getByRole('alert').waitFor();
+    await zoneForm.getByLabel('Time zone').fill('Europe/Paris');
+    await zoneForm.getByRole('button', { name: 'Save' }).click();
+    await sites.getByRole('cell', { name: 'Europe/Paris', exact: true }).waitFor();
+
     // The service's 409 is shown in words next to the form.
     await siteForm.getByLabel('Site name').fill(siteName);
     await siteForm.getByRole('button', { name: 'Add site' }).click();
