@@ -54,7 +54,12 @@ describe('authentication and administration', () => {
     for (let i = 0; i < 3; i++) {
       const bad = await api.post('/auth/login', { username, password: 'wrong-password' });
       expect(bad.status).toBe(401);
-      expect(bad.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Wrong username or password' });
+      expect(bad.body).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        code: 'invalid_credentials',
+        message: 'Wrong username or password',
+      });
     }
     const throttled = await api.post('/auth/login', { username, password: 'right-password-123' });
     expect(throttled.status).toBe(429);
@@ -139,6 +144,46 @@ describe('authentication and administration', () => {
     expect((await world.admin.patch('/users/00000000-0000-4000-8000-000000000000', { active: true })).status).toBe(404);
     const list = await world.admin.get('/users');
     expect(list.body.find((u: { username: string }) => u.username === username)).toMatchObject({ active: false });
+  });
+
+  it('never deactivates or demotes the last active admin (409 last_admin), not even in a race', async () => {
+    const me = (await world.admin.get('/auth/me')).body as { id: string };
+    const activeAdmins = async () =>
+      (await query<{ n: number }>(db.url, "SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND active"))[0]!
+        .n;
+    expect(await activeAdmins()).toBe(1);
+    for (const change of [{ active: false }, { role: 'clinician' }, { role: 'nurse', active: false }]) {
+      const refused = await world.admin.patch(`/users/${me.id}`, change);
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({ code: 'last_admin', details: { userId: me.id } });
+      expect(refused.body.message).toContain('last active admin');
+    }
+    expect((await world.admin.patch(`/users/${me.id}`, { displayName: 'Administrator' })).status).toBe(200);
+
+    // With a second admin, one may go; two admins demoting each other at once leave one standing.
+    const username = unique('admin').toLowerCase();
+    const second = await world.admin.post('/users', {
+      username,
+      displayName: 'Second Admin',
+      role: 'admin',
+      password: 'admin-password-456',
+      siteIds: [],
+    });
+    const other = await new Api(app.url).login(username, 'admin-password-456');
+    const answers = await Promise.all([
+      world.admin.patch(`/users/${second.body.id}`, { active: false }),
+      other.patch(`/users/${me.id}`, { active: false }),
+    ]);
+    expect(answers.filter((a) => a.status === 200).length).toBeLessThanOrEqual(1);
+    expect(await activeAdmins()).toBe(1);
+    // Put the bootstrap admin back in charge for the tests after this one.
+    const [survivor] = await query<{ id: string }>(db.url, "SELECT id FROM users WHERE role = 'admin' AND active");
+    if (survivor!.id !== me.id) {
+      await other.patch(`/users/${me.id}`, { active: true });
+      world.admin = await new Api(app.url).login(ADMIN.username, ADMIN.password); // deactivation ended its tokens
+      expect((await world.admin.patch(`/users/${second.body.id}`, { active: false })).status).toBe(200);
+    }
+    expect(await activeAdmins()).toBe(1);
   });
 
   it('shows a device token once and stores only its hash', async () => {

@@ -2,8 +2,10 @@ import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import type { UserView } from '../../libs/contracts/src/index';
 import { ADMIN, startApp, type RunningApp } from '../support/app';
-import { Api, unique } from '../support/api';
+import { Api, eventually, unique } from '../support/api';
+import { expectNoSeriousAxeViolations } from '../support/axe';
 import { createTestDatabase } from '../support/database';
+import { LiveMonitor } from './live-monitor';
 
 /** Debian's Chromium (.ci/run installs it); playwright-core drives it, nothing is downloaded. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -54,6 +56,16 @@ describe('the admin page in a browser', () => {
     const sites = page.locator('section[aria-labelledby="sites-title"] table');
     await sites.getByRole('cell', { name: siteName, exact: true }).waitFor();
 
+    // The time zone can be changed later; the service checks it is an IANA name.
+    await page.getByRole('button', { name: `Change the time zone of ${siteName}` }).click();
+    const zoneForm = page.getByRole('form', { name: `Time zone of ${siteName}` });
+    await zoneForm.getByLabel('Time zone').fill('Mars/Olympus_Mons');
+    await zoneForm.getByRole('button', { name: 'Save' }).click();
+    await zoneForm.getByRole('alert').waitFor();
+    await zoneForm.getByLabel('Time zone').fill('Europe/Paris');
+    await zoneForm.getByRole('button', { name: 'Save' }).click();
+    await sites.getByRole('cell', { name: 'Europe/Paris', exact: true }).waitFor();
+
     // The service's 409 is shown in words next to the form.
     await siteForm.getByLabel('Site name').fill(siteName);
     await siteForm.getByRole('button', { name: 'Add site' }).click();
@@ -71,7 +83,16 @@ describe('the admin page in a browser', () => {
     await userForm.getByRole('checkbox', { name: siteName, exact: true }).check();
     await userForm.getByRole('button', { name: 'Add user' }).click();
 
+    // Deactivation asks first; cancelling changes nothing.
     await page.getByRole('button', { name: `Deactivate ${username}`, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Deactivate Nora North, RN?' });
+    await dialog.getByText('signed out everywhere at once').waitFor();
+    await expectNoSeriousAxeViolations(page);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await admin.get<UserView[]>('/users')).body.find((u) => u.username === username)?.active).toBe(true);
+    await page.getByRole('button', { name: `Deactivate ${username}`, exact: true }).click();
+    await dialog.getByRole('button', { name: `Deactivate ${username}` }).click();
     await page.getByRole('button', { name: `Activate ${username}`, exact: true }).waitFor();
 
     const site = ((await admin.get('/sites')).body as { id: string; name: string }[]).find((s) => s.name === siteName);
@@ -80,5 +101,49 @@ describe('the admin page in a browser', () => {
     expect(users.status).toBe(200);
     const nurse = users.body.find((u) => u.username === username);
     expect(nurse).toMatchObject({ displayName: 'Nora North, RN', role: 'nurse', siteIds: [site!.id], active: false });
+  });
+
+  it('will not let the last active admin be deactivated or demoted, in the page as in the service', async () => {
+    await page.getByRole('button', { name: 'Deactivate admin', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Deactivate Administrator?' });
+    await dialog.getByText('Administrator is the last active administrator').waitFor();
+    expect(await dialog.getByRole('button', { name: /^Deactivate/ }).count()).toBe(0);
+    await expectNoSeriousAxeViolations(page);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    // Demoting goes to the service, which refuses it (409 last_admin); the page says so in words.
+    await page.getByRole('button', { name: 'Edit admin', exact: true }).click();
+    const edit = page.getByRole('form', { name: 'Change admin' });
+    await edit.getByLabel('Role').selectOption('nurse');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await edit
+      .getByRole('alert')
+      .getByText('Administrator is the last active admin; make another user an admin first')
+      .waitFor();
+    const me = (await admin.get<UserView[]>('/users')).body.find((u) => u.username === ADMIN.username);
+    expect(me).toMatchObject({ role: 'admin', active: true });
+  });
+
+  it('shows when each device was last seen, noted again at disconnect rather than frozen at connect', async () => {
+    const site = ((await admin.get('/sites')).body as { id: string }[])[0]!;
+    const device = (await admin.post('/devices', { siteId: site.id, name: 'Chair 9 monitor' })).body as {
+      id: string;
+      token: string;
+    };
+    const lastSeen = async () =>
+      ((await admin.get('/devices')).body as { id: string; lastSeenAt: string | null }[]).find(
+        (d) => d.id === device.id,
+      )!.lastSeenAt;
+    expect(await lastSeen()).toBeNull();
+    const monitor = await LiveMonitor.connect(app.url, device.token);
+    await eventually(async () => expect(await lastSeen()).not.toBeNull());
+    const atConnect = Date.parse((await lastSeen())!);
+    await page.reload();
+    const row = page.locator('tr', { hasText: 'Chair 9 monitor' });
+    expect(await row.innerText()).toMatch(/\d+ s ago/);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    monitor.close();
+    await eventually(async () => expect(Date.parse((await lastSeen())!)).toBeGreaterThanOrEqual(atConnect + 1000));
+    await expectNoSeriousAxeViolations(page);
   });
 });

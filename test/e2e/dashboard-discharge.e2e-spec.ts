@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { ADMIN, startApp, type RunningApp } from '../support/app';
 import { buildWorld, eventually, sessionBody, unique, type World } from '../support/api';
+import { expectNoSeriousAxeViolations } from '../support/axe';
 import { createTestDatabase } from '../support/database';
 import { LiveMonitor } from './live-monitor';
 
@@ -84,8 +85,12 @@ describe('discharge and audit in the dashboard', () => {
 
     const observation = page.getByRole('form', { name: 'Recovery observation' });
     await observation.getByLabel('MOAA/S (0–5)').selectOption('5');
-    await observation.getByLabel('Oriented').check();
-    await observation.getByLabel('Steady gait').check();
+    // Every item starts "not assessed": nothing is stored that nobody entered.
+    expect(await observation.getByLabel('Nausea').inputValue()).toBe('');
+    expect(await observation.getByLabel('Pain (0–10)').inputValue()).toBe('');
+    await observation.getByLabel('Oriented').selectOption('yes');
+    await observation.getByLabel('Gait').selectOption('yes');
+    await observation.getByLabel('Nausea').selectOption('none');
     await observation.getByLabel('Pain (0–10)').fill('1');
     await observation.getByLabel('Notes').fill('Alert, walking unaided');
     await observation.getByRole('button', { name: 'Record observation' }).click();
@@ -110,8 +115,27 @@ describe('discharge and audit in the dashboard', () => {
     await readiness.getByText('Ready for discharge: every criterion is met.').waitFor();
     expect(await readiness.innerText()).toContain('Recovery score 10/10');
 
+    await expectNoSeriousAxeViolations(page);
+
     const signOff = page.getByRole('form', { name: 'Discharge sign-off' });
-    expect(await signOff.getByLabel('Meaning of the signature').inputValue()).toBe('approved for discharge');
+    // The meaning comes from the fixed list; with every criterion met, "with override" is not offered.
+    const meaning = signOff.getByLabel('Meaning of the signature');
+    expect(await meaning.inputValue()).toBe('discharge_approved');
+    expect(await meaning.locator('option').allInnerTexts()).toEqual([
+      'Discharge approved — patient meets the discharge criteria',
+      'Patient left against medical advice — discharge recorded, not approved',
+    ]);
+    const statement = await signOff.getByTestId('signature-statement').innerText();
+    expect(statement).toMatch(
+      new RegExp(
+        `^I, ${clinicianName}, sign the discharge of patient ${session.patientRef} on \\d+ \\w+ \\d{4}, \\d\\d:\\d\\d:\\d\\d UTC\\.`,
+      ),
+    );
+    expect(statement).toContain('Meaning: Discharge approved — patient meets the discharge criteria.');
+    expect(statement).toContain('Every discharge criterion was met at signing.');
+    // Nothing is signed before the statement is confirmed.
+    expect(await signOff.getByRole('button', { name: 'Sign off discharge' }).isDisabled()).toBe(true);
+    await signOff.getByLabel('I have read this statement and sign it as my own').check();
     await signOff.getByLabel('Your password (to sign)').fill('not-my-password');
     await signOff.getByRole('button', { name: 'Sign off discharge' }).click();
     await signOff.getByText('The password is not right').waitFor();
@@ -124,7 +148,8 @@ describe('discharge and audit in the dashboard', () => {
     await signature.waitFor();
     const text = await signature.innerText();
     expect(text).toContain(clinicianName);
-    expect(text).toContain('approved for discharge');
+    expect(text).toContain('Discharge approved — patient meets the discharge criteria');
+    expect(text).toContain(`I, ${clinicianName}, sign the discharge of patient ${session.patientRef}`);
     expect(text).toMatch(/[0-9a-f]{64}/);
     await page.locator('.phase', { hasText: 'Discharged' }).waitFor();
     expect(await page.getByRole('form', { name: 'Recovery observation' }).count()).toBe(0);
@@ -137,6 +162,7 @@ describe('discharge and audit in the dashboard', () => {
     await addendum.getByLabel('Addendum').fill('Patient phoned: home safely.');
     await addendum.getByRole('button', { name: 'Add addendum' }).click();
     await page.locator('.addenda', { hasText: `${clinicianName} (clinician)` }).waitFor();
+    await expectNoSeriousAxeViolations(page);
 
     const [record] = await Promise.all([
       page.waitForEvent('popup'),
@@ -145,6 +171,58 @@ describe('discharge and audit in the dashboard', () => {
     await record.waitForURL(/^blob:/);
     await record.getByText('Patient phoned: home safely.').waitFor();
     await record.close();
+  });
+
+  it('refuses the sign-off while a high alert is latched, and readiness follows the acknowledgement live', async () => {
+    const device = await world.admin.ok('/devices', { siteId: world.a.siteId, name: unique('monitor') });
+    const session = await world.a.nurse.ok(
+      '/sessions',
+      sessionBody(world.a.siteId, device.id, world.protocolId, { chair: 'Chair 7' }),
+    );
+    const latched = await LiveMonitor.connect(app.url, device.token);
+    try {
+      await latched.baseline(120, 80);
+      await world.a.nurse.ok(`/sessions/${session.id}/infusion-start`, {});
+      await latched.cuff(188, 100);
+      await latched.cuff(124, 80); // the condition ends before anyone acknowledged: latched
+      await world.a.nurse.ok(`/sessions/${session.id}/infusion-end`);
+      await page.goto(`${app.url}/sessions/${session.id}`);
+      const alertFree = page.locator('[data-criterion="alert_free"]');
+      await alertFree.getByText('1 high and unacknowledged').waitFor();
+
+      const signOff = page.getByRole('form', { name: 'Discharge sign-off' });
+      expect(await signOff.getByLabel('Meaning of the signature').inputValue()).toBe('discharge_approved_override');
+      const reason = signOff.getByLabel(/^Reason/);
+      await reason.fill('ok');
+      await signOff.getByText('The override reason must be a sentence').waitFor();
+      await reason.fill('Cuff artefact confirmed; manual BP 126/80 twice, patient well');
+      const statement = await signOff.getByTestId('signature-statement').innerText();
+      expect(statement).toContain('Criteria not met at signing: ');
+      expect(statement).toContain('No open alerts (');
+      expect(statement).toContain('Reason: Cuff artefact confirmed; manual BP 126/80 twice, patient well');
+      await signOff.getByLabel('I have read this statement and sign it as my own').check();
+      await signOff.getByLabel('Your password (to sign)').fill(PASSWORD);
+      await signOff.getByRole('button', { name: 'Sign with override' }).click();
+      await signOff
+        .getByRole('alert')
+        .getByText('Not signed: a high alert has not been acknowledged — SBP 188')
+        .waitFor();
+      expect((await world.a.nurse.get(`/sessions/${session.id}`)).body.phase).toBe('recovery');
+
+      // Acknowledged on this page: the readiness follows from the alert event, without "Check again".
+      const alertItem = page.locator('.alert-item', { hasText: /SBP 188/ });
+      await alertItem.getByRole('button', { name: 'Acknowledge' }).click();
+      await alertFree.locator('.criterion-state', { hasText: /^met$/ }).waitFor();
+      await signOff.getByLabel('I have read this statement and sign it as my own').check();
+      await signOff.getByLabel('Your password (to sign)').fill(PASSWORD);
+      await signOff.getByRole('button', { name: 'Sign with override' }).click();
+      await page.locator('.signature-block').waitFor();
+      const signed = (await world.a.nurse.get(`/sessions/${session.id}`)).body;
+      expect(signed.signature).toMatchObject({ meaning: 'discharge_approved_override' });
+      expect(signed.signature.unmetCriteria).not.toContain('alert_free');
+    } finally {
+      latched.close();
+    }
   });
 
   it('shows an admin the sign-off on the audit page, and verifies the chain', async () => {
@@ -173,6 +251,7 @@ describe('discharge and audit in the dashboard', () => {
 
     await admin.getByRole('button', { name: 'Verify chain' }).click();
     await admin.getByText('The audit chain is intact').waitFor();
+    await expectNoSeriousAxeViolations(admin);
     await admin.close();
   });
 });

@@ -157,10 +157,16 @@ describe('the ward dashboard in a browser', () => {
     await page.waitForURL(`**/sessions/${first!.id}`);
     const alertItem = page.locator('.alert-item', { hasText: /HIGH · SBP 190/ });
     await alertItem.waitFor();
-    await eventually(async () => expect(await page.locator('.chart canvas').count()).toBe(2));
-    // Live on this page too: a reading after it opened is charted (the uPlot legend shows the latest value).
+    // BP, HR and SpO2 each on a chart of its own unit.
+    await eventually(async () => expect(await page.locator('.chart canvas').count()).toBe(3));
+    // Live on this page too: a reading after it opened is charted, and each legend shows the latest value unhovered.
     await first!.monitor.stream(3, () => ({ hr: 101, spo2: 95 }));
     await eventually(async () => expect(await page.locator('.vitals').innerText()).toMatch(/HR \/min\s*101/));
+    await eventually(async () => {
+      expect(await page.locator('.legend-entry[data-series="HR"]').innerText()).toMatch(/^HR 101 \/min latest/);
+      expect(await page.locator('.legend-entry[data-series="SpO2"]').innerText()).toMatch(/^SpO2 95 % latest/);
+      expect(await page.locator('.legend-entry[data-series="SBP"]').innerText()).toMatch(/^SBP \d+ mmHg latest/);
+    });
     await page.screenshot({ path: screenshot('session.png'), animations: 'disabled' });
 
     await alertItem.getByPlaceholder('Note (optional)').fill('Rechecked manually 184/98; doctor informed');

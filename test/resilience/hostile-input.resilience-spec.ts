@@ -4,7 +4,14 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import type { Socket } from 'socket.io-client';
-import { MEASUREMENTS, PHASES, ROLES, type BatchAck, type ReadingAck } from '../../libs/contracts/src/index';
+import {
+  MEASUREMENTS,
+  PHASES,
+  ROLES,
+  SIGN_OFF_MEANING_CODES,
+  type BatchAck,
+  type ReadingAck,
+} from '../../libs/contracts/src/index';
 import { MEASUREMENT_RANGES, mulberry32 } from '../../libs/vitals/src/index';
 import { startApp, type RunningApp } from '../support/app';
 import {
@@ -1766,11 +1773,12 @@ describe('hostile input', () => {
         token: b.nurse.token!,
         schema: {
           observedAt: { type: 'datetime' },
-          moaas: { type: 'int', min: 0, max: 5 },
-          oriented: { type: 'bool' },
-          steadyGait: { type: 'bool' },
-          nausea: { type: 'enum', values: ['none', 'mild', 'moderate', 'severe'] },
-          pain: { type: 'int', min: 0, max: 10 },
+          // Every item is optional: one not assessed is left out, never defaulted.
+          moaas: optional({ type: 'int', min: 0, max: 5 }),
+          oriented: optional({ type: 'bool' }),
+          steadyGait: optional({ type: 'bool' }),
+          nausea: optional({ type: 'enum', values: ['none', 'mild', 'moderate', 'severe'] }),
+          pain: optional({ type: 'int', min: 0, max: 10 }),
           notes: optional(str(0, 2000)),
         },
         valid: { observedAt: now, moaas: 5, oriented: true, steadyGait: true, nausea: 'none', pain: 0, notes: 'n' },
@@ -1809,8 +1817,16 @@ describe('hostile input', () => {
         method: 'POST',
         path: at(`/sessions/${hostileSessionId}/discharge-signoff`),
         token: b.clinician.token!,
-        schema: { password: str(1, 200), meaning: str(3, 200), overrideReason: optional(str(3, 1000)) },
-        valid: { password: 'not-the-password', meaning: 'approved', overrideReason: 'hostile' },
+        schema: {
+          password: str(1, 200),
+          meaning: { type: 'enum', values: SIGN_OFF_MEANING_CODES },
+          overrideReason: optional(str(0, 1000)),
+        },
+        valid: {
+          password: 'not-the-password',
+          meaning: 'discharge_approved_override',
+          overrideReason: 'A hostile reason that is still a sentence',
+        },
       },
       {
         name: 'POST /sessions/:id/addenda',

@@ -224,12 +224,22 @@ export class SimulatedChair {
       instructionsGiven: true,
       belongingsReturned: true,
     });
+    // A high alert still waiting refuses the signature: the simulated nurse answers it first, as a real one would.
+    const alerts = await staff.get<{ id: string; severity: string; state: string }[]>(`/sessions/${sessionId}/alerts`);
+    for (const alert of alerts.filter(
+      (a) => a.severity === 'high' && (a.state === 'active' || a.state === 'cleared'),
+    )) {
+      // Refused only when someone acknowledged it in between: nothing left to do.
+      await staff
+        .post(`/alerts/${alert.id}/acknowledge`, { note: 'Simulated acknowledgement before discharge' })
+        .catch(() => undefined);
+    }
     const readiness = await staff.get<{ ready: boolean; blockers: string[] }>(
       `/sessions/${sessionId}/discharge-readiness`,
     );
     await staff.post(`/sessions/${sessionId}/discharge-signoff`, {
       password: options.staffPassword,
-      meaning: 'approved for discharge',
+      meaning: readiness.ready ? 'discharge_approved' : 'discharge_approved_override',
       ...(readiness.ready
         ? {}
         : {

@@ -5,3 +5,4 @@ export * from './readings.js';
 export * from './rest.js';
 export * from './sessions.js';
 export * from './demo.js';
+export * from './discharge.js';

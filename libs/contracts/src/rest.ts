@@ -18,6 +18,8 @@ export interface LoginResponse {
 export interface ErrorBody {
   statusCode: number;
   error: string;
+  /** The domain's code of the refusal (e.g. `alert_unacknowledged`, `last_admin`), for clients to branch on. */
+  code?: string;
   message: string;
   details?: Record<string, unknown>;
 }

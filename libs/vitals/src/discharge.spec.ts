@@ -43,6 +43,27 @@ describe('dischargeReadiness', () => {
     ]);
   });
 
+  it('meets no criterion and scores nothing for an item nobody assessed', () => {
+    const input: ReadinessInput = {
+      ...ready(),
+      observation: {
+        observedAtMs: END + min(55),
+        moaas: null,
+        oriented: true,
+        steadyGait: null,
+        nausea: null,
+        pain: null,
+      },
+    };
+    expect(criterion(input, 'sedation_cleared')).toMatchObject({ met: false, detail: 'MOAA/S not assessed' });
+    expect(criterion(input, 'oriented_and_steady')).toMatchObject({
+      met: false,
+      detail: 'oriented, gait not assessed',
+    });
+    expect(criterion(input, 'nausea_controlled')).toMatchObject({ met: false, detail: 'Nausea not assessed' });
+    expect(padssScore(input)).toBe(2);
+  });
+
   it('counts observation minutes from the end of an IV infusion, and from dosing for intranasal', () => {
     expect(criterion({ ...ready(), nowMs: END + min(42) }, 'min_observation')).toEqual({
       code: 'min_observation',

@@ -3,13 +3,14 @@ import type { ProtocolRules } from './protocol.js';
 
 export type Nausea = 'none' | 'mild' | 'moderate' | 'severe';
 
+/** The newest recorded value of each item (an item nobody assessed is `null`, never a default). */
 export interface RecoveryObservation {
   observedAtMs: number;
-  moaas: number;
-  oriented: boolean;
-  steadyGait: boolean;
-  nausea: Nausea;
-  pain: number;
+  moaas: number | null;
+  oriented: boolean | null;
+  steadyGait: boolean | null;
+  nausea: Nausea | null;
+  pain: number | null;
 }
 
 export interface DischargeChecklistFacts {
@@ -130,11 +131,22 @@ function fromObservation(input: ReadinessInput): Criterion[] {
       { code: 'nausea_controlled', met: false, detail: none },
     ];
   }
-  const steady = [o.oriented ? 'oriented' : 'not oriented', o.steadyGait ? 'steady gait' : 'unsteady gait'].join(', ');
+  const steady = [
+    o.oriented === null ? 'orientation not assessed' : o.oriented ? 'oriented' : 'not oriented',
+    o.steadyGait === null ? 'gait not assessed' : o.steadyGait ? 'steady gait' : 'unsteady gait',
+  ].join(', ');
   return [
-    { code: 'sedation_cleared', met: o.moaas === 5, detail: `MOAA/S ${o.moaas}${o.moaas === 5 ? '' : ' (needs 5)'}` },
-    { code: 'oriented_and_steady', met: o.oriented && o.steadyGait, detail: steady },
-    { code: 'nausea_controlled', met: o.nausea === 'none' || o.nausea === 'mild', detail: `Nausea ${o.nausea}` },
+    {
+      code: 'sedation_cleared',
+      met: o.moaas === 5,
+      detail: o.moaas === null ? 'MOAA/S not assessed' : `MOAA/S ${o.moaas}${o.moaas === 5 ? '' : ' (needs 5)'}`,
+    },
+    { code: 'oriented_and_steady', met: o.oriented === true && o.steadyGait === true, detail: steady },
+    {
+      code: 'nausea_controlled',
+      met: o.nausea === 'none' || o.nausea === 'mild',
+      detail: o.nausea === null ? 'Nausea not assessed' : `Nausea ${o.nausea}`,
+    },
   ];
 }
 
@@ -181,10 +193,11 @@ export function padssScore(input: ReadinessInput): number {
   }
   const o = input.observation;
   if (!o) return vitalsPoints;
+  // An item nobody assessed scores nothing: the score never credits what was not seen.
   const nausea = o.nausea === 'none' || o.nausea === 'mild' ? 2 : o.nausea === 'moderate' ? 1 : 0;
-  const pain = o.pain <= 3 ? 2 : o.pain <= 6 ? 1 : 0;
+  const pain = o.pain === null ? 0 : o.pain <= 3 ? 2 : o.pain <= 6 ? 1 : 0;
   const sedation = o.moaas === 5 ? 2 : o.moaas === 4 ? 1 : 0;
-  return vitalsPoints + (o.steadyGait ? 2 : 0) + nausea + pain + sedation;
+  return vitalsPoints + (o.steadyGait === true ? 2 : 0) + nausea + pain + sedation;
 }
 
 /** Every discharge criterion with its code, whether it is met and why, the score, and `ready`. Pure. */

@@ -97,10 +97,8 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
     const row = await this.store.findById(alertId);
     if (!row) throw DomainError.notFound('alert');
     if (!user.siteIds.includes(row.siteId)) throw DomainError.notVisible('alert', alertId);
-    const session = await this.sessions.findOneBy({ id: row.sessionId });
-    if (session?.phase === 'discharged') {
-      throw DomainError.recordLocked();
-    }
+    // An alert stays acknowledgeable after discharge or abort: the acknowledgement is its own audited
+    // act, the signed record keeps what was signed, and an alarm no one can ever answer helps no one.
     if (row.state === 'resolved') throw new DomainError('conflict', 'This alert is already resolved');
     if (row.state === 'acknowledged') throw new DomainError('conflict', 'This alert is already acknowledged');
     const saved = await this.work(row.sessionId, async (live) => {

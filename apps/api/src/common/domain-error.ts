@@ -15,6 +15,8 @@ const STATUS_BY_CODE = {
   wrong_phase: HttpStatus.CONFLICT,
   device_busy: HttpStatus.CONFLICT,
   record_locked: HttpStatus.CONFLICT,
+  alert_unacknowledged: HttpStatus.CONFLICT,
+  last_admin: HttpStatus.CONFLICT,
   gate_not_met: HttpStatus.UNPROCESSABLE_ENTITY,
   too_many_attempts: HttpStatus.TOO_MANY_REQUESTS,
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,

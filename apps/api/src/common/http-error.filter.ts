@@ -36,6 +36,7 @@ export function toErrorBody(error: unknown): ErrorBody {
     return {
       statusCode: error.status,
       error: REASONS[error.status] ?? 'Error',
+      code: error.code,
       message: error.message,
       details: error.details,
     };

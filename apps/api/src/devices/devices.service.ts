@@ -5,6 +5,7 @@ import type { AuditContext } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { DomainError } from '../common/domain-error.js';
+import { logger } from '../common/logger.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { Site } from '../sites/site.entity.js';
 import { hashDeviceToken, looksLikeDeviceToken, newDeviceToken } from './device-token.js';
@@ -24,8 +25,13 @@ function toView(device: Device): DeviceView {
   return { id, siteId, name, createdAt, revokedAt, lastSeenAt };
 }
 
+/** How stale a device's "last seen" may be while it streams. */
+const SEEN_EVERY_MS = 30_000;
+
 @Injectable()
 export class DevicesService {
+  private readonly lastWritten = new Map<string, number>();
+
   constructor(
     @InjectRepository(Device) private readonly devices: Repository<Device>,
     @InjectRepository(Site) private readonly sites: Repository<Site>,
@@ -86,7 +92,18 @@ export class DevicesService {
     return device;
   }
 
-  async touch(id: string): Promise<void> {
-    await this.devices.update({ id }, { lastSeenAt: new Date() });
+  /**
+   * Notes that a device was heard from. Written at most once per SEEN_EVERY_MS per device (and at once
+   * on connect and disconnect), so a device streaming a reading a second costs one small update a
+   * minute, not one per reading. The map is this process's memory of its last writes, nothing more.
+   */
+  seen(id: string, now = false): void {
+    const at = Date.now();
+    if (!now && at - (this.lastWritten.get(id) ?? 0) < SEEN_EVERY_MS) return;
+    this.lastWritten.set(id, at);
+    void this.devices.update({ id }, { lastSeenAt: new Date(at) }).catch((error: unknown) => {
+      this.lastWritten.delete(id);
+      logger.warn({ err: error, deviceId: id }, 'could not note when a device was last seen');
+    });
   }
 }

@@ -66,6 +66,7 @@ export class DevicesGateway implements OnGatewayInit, OnGatewayConnection, OnMod
       // A packet with an acknowledgement id and no data arrives as the callback alone.
       const [event, ...args] = typeof received[0] === 'function' ? [undefined, ...received] : received;
       const { payloads, ack } = argumentsOf(args);
+      this.devices.seen(deviceId);
       if (event === 'reading') {
         if (payloads.length !== 1) return ack?.({ seq: null, ...refusal('reading', 'send one reading per event') });
         void this.ingest.ingest(deviceId, payloads[0]).then((result) => ack?.(result));
@@ -84,13 +85,14 @@ export class DevicesGateway implements OnGatewayInit, OnGatewayConnection, OnMod
     };
     const about = { entityType: 'device', entityId: deviceId, siteId: socket.data.siteId };
     this.recordConnection(context, { action: 'device.connect', ...about });
-    socket.on('disconnect', (reason) =>
-      this.recordConnection(context, { action: 'device.disconnect', ...about, details: { reason } }),
-    );
+    socket.on('disconnect', (reason) => {
+      this.devices.seen(deviceId, true);
+      this.recordConnection(context, { action: 'device.disconnect', ...about, details: { reason } });
+    });
     try {
       const [lastSeq, binding] = await Promise.all([this.ingest.lastSeq(deviceId), this.bindings.of(deviceId)]);
       socket.emit('resume', { lastSeq, sessionId: binding?.sessionId ?? null });
-      void this.devices.touch(deviceId).catch(() => undefined);
+      this.devices.seen(deviceId, true);
     } catch (error) {
       // Without `resume` the device cannot know what to resend: let it reconnect and ask again.
       logger.warn({ err: error, deviceId }, 'could not send resume; disconnecting the device');

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Audit, type AuditContext } from '../audit/audit-context.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
+import { Clock } from '../common/clock.js';
 import { ReadingsService } from '../readings/readings.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { recordPage } from './record-page.js';
@@ -20,6 +21,7 @@ export class RecoveryController {
     private readonly sessions: SessionsService,
     private readonly story: SessionStory,
     private readonly readings: ReadingsService,
+    private readonly clock: Clock,
   ) {}
 
   @Post('recovery-observations')
@@ -89,6 +91,9 @@ export class RecoveryController {
     const session = await this.sessions.get(id, user);
     const [story, trend] = await Promise.all([this.story.of(session), this.readings.trend(id, { maxPoints: 1500 })]);
     await this.sessions.recordRead(context, 'record.read', session);
-    return recordPage(story, trend.readings);
+    return recordPage(story, trend.readings, {
+      printedBy: user.displayName,
+      printedAt: this.clock.now().toISOString(),
+    });
   }
 }

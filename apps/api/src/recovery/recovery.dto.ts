@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { SIGN_OFF_MEANING_CODES, type SignOffMeaning } from '#contracts';
 import {
   IsBoolean,
   IsIn,
@@ -21,33 +22,38 @@ export class ObservationDto {
   @IsIsoDateTime()
   observedAt: string;
 
-  @ApiProperty({
+  @ApiPropertyOptional({
     minimum: 0,
     maximum: 5,
     description: 'Modified Observer\u2019s Assessment of Alertness/Sedation (5 = responds readily to name)',
   })
+  @IsOptional()
   @IsInt()
   @Min(0)
   @Max(5)
-  moaas: number;
+  moaas?: number;
 
-  @ApiProperty()
+  @ApiPropertyOptional()
+  @IsOptional()
   @IsBoolean()
-  oriented: boolean;
+  oriented?: boolean;
 
-  @ApiProperty()
+  @ApiPropertyOptional()
+  @IsOptional()
   @IsBoolean()
-  steadyGait: boolean;
+  steadyGait?: boolean;
 
-  @ApiProperty({ enum: ['none', 'mild', 'moderate', 'severe'] })
+  @ApiPropertyOptional({ enum: ['none', 'mild', 'moderate', 'severe'] })
+  @IsOptional()
   @IsIn(['none', 'mild', 'moderate', 'severe'])
-  nausea: 'none' | 'mild' | 'moderate' | 'severe';
+  nausea?: 'none' | 'mild' | 'moderate' | 'severe';
 
-  @ApiProperty({ minimum: 0, maximum: 10 })
+  @ApiPropertyOptional({ minimum: 0, maximum: 10 })
+  @IsOptional()
   @IsInt()
   @Min(0)
   @Max(10)
-  pain: number;
+  pain?: number;
 
   @ApiPropertyOptional()
   @IsOptional()
@@ -110,15 +116,17 @@ export class SignOffDto {
   @Length(1, 200)
   password: string;
 
-  @ApiProperty({ example: 'approved for discharge' })
-  @IsString()
-  @Length(3, 200)
-  meaning: string;
+  @ApiProperty({ enum: SIGN_OFF_MEANING_CODES, description: 'What the signature means, from a fixed list' })
+  @IsIn(SIGN_OFF_MEANING_CODES, { message: `meaning must be one of: ${SIGN_OFF_MEANING_CODES.join(', ')}` })
+  meaning: SignOffMeaning;
 
-  @ApiPropertyOptional({ description: 'Required when a criterion is not met; shown wherever the signature is' })
+  @ApiPropertyOptional({
+    description:
+      'Required when a criterion is not met (meanings discharge_approved_override, left_against_advice): a sentence of at least 20 characters and 4 words; shown wherever the signature is',
+  })
   @IsOptional()
   @IsString()
-  @Length(3, 1000)
+  @MaxLength(1000)
   overrideReason?: string;
 }
 

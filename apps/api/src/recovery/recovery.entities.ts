@@ -30,20 +30,21 @@ export class RecoveryObservationRow {
   @Column({ type: 'timestamptz' })
   observedAt: Date;
 
-  @Column({ type: 'smallint' })
-  moaas: number;
+  // Each item is null when it was not assessed: nothing is stored that nobody entered.
+  @Column({ type: 'smallint', nullable: true })
+  moaas: number | null;
 
-  @Column({ type: 'boolean' })
-  oriented: boolean;
+  @Column({ type: 'boolean', nullable: true })
+  oriented: boolean | null;
 
-  @Column({ type: 'boolean' })
-  steadyGait: boolean;
+  @Column({ type: 'boolean', nullable: true })
+  steadyGait: boolean | null;
 
-  @Column({ type: 'varchar', length: 10 })
-  nausea: Nausea;
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  nausea: Nausea | null;
 
-  @Column({ type: 'smallint' })
-  pain: number;
+  @Column({ type: 'smallint', nullable: true })
+  pain: number | null;
 
   @Column({ type: 'text', nullable: true })
   notes: string | null;
@@ -122,8 +123,13 @@ export class SignatureRow {
   @Column({ type: 'timestamptz' })
   signedAt: Date;
 
+  /** A code of SIGN_OFF_MEANINGS (free text on signatures made before the list existed). */
   @Column({ type: 'text' })
   meaning: string;
+
+  /** The words the clinician confirmed: name, patient, time, meaning, unmet criteria, reason. */
+  @Column({ type: 'text', nullable: true })
+  statement: string | null;
 
   @Column({ type: 'text', nullable: true })
   overrideReason: string | null;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { dischargeReadiness, MAX_CLOCK_AHEAD_MS, type Readiness } from '#vitals';
+import { OVERRIDE_MEANINGS, overrideReasonProblem, signatureStatement } from '#contracts';
+import { dischargeReadiness, MAX_CLOCK_AHEAD_MS, type Readiness, type RecoveryObservation } from '#vitals';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AlertStore } from '../alerts/alert-store.js';
 import type { AuditContext } from '../audit/audit-context.js';
@@ -14,6 +15,7 @@ import { DomainEvents } from '../events/domain-events.js';
 import { Protocol } from '../protocols/protocol.entity.js';
 import { Session } from '../sessions/session.entity.js';
 import { SessionsService } from '../sessions/sessions.service.js';
+import { Site } from '../sites/site.entity.js';
 import type { AddendumDto, ChecklistDto, ObservationDto, SignOffDto } from './recovery.dto.js';
 import { AddendumRow, DischargeChecklistRow, RecoveryObservationRow, SignatureRow } from './recovery.entities.js';
 import { SessionStory, checklistView, observationView, signatureView } from './session-story.js';
@@ -42,6 +44,10 @@ export class RecoveryService {
   ) {}
 
   async addObservation(id: string, user: AuthUser, context: AuditContext, dto: ObservationDto) {
+    const items = [dto.moaas, dto.oriented, dto.steadyGait, dto.nausea, dto.pain, dto.notes?.trim() || undefined];
+    if (items.every((item) => item === undefined)) {
+      throw new DomainError('validation_failed', 'An observation needs at least one assessed item or a note');
+    }
     const session = await this.inRecovery(id, user);
     this.checkObservedAt(Date.parse(dto.observedAt), session);
     return this.audit.transaction(context, async (manager) => {
@@ -49,11 +55,11 @@ export class RecoveryService {
         manager.create(RecoveryObservationRow, {
           sessionId: id,
           observedAt: new Date(dto.observedAt),
-          moaas: dto.moaas,
-          oriented: dto.oriented,
-          steadyGait: dto.steadyGait,
-          nausea: dto.nausea,
-          pain: dto.pain,
+          moaas: dto.moaas ?? null,
+          oriented: dto.oriented ?? null,
+          steadyGait: dto.steadyGait ?? null,
+          nausea: dto.nausea ?? null,
+          pain: dto.pain ?? null,
           notes: dto.notes?.trim() || null,
           recordedBy: user.id,
         }),
@@ -99,8 +105,16 @@ export class RecoveryService {
     return this.readinessOf(await this.sessions.get(id, user));
   }
 
-  /** A clinician's signature: password again, criteria met or an override reason, then discharged and locked. */
+  /**
+   * A clinician's signature: a meaning from the fixed list, the password again, no high alert left
+   * unacknowledged, criteria met or an override meaning with a reason that is a sentence; then the
+   * statement the clinician confirmed is recorded with the signature, and the session is discharged and locked.
+   */
   async signOff(id: string, user: AuthUser, context: AuditContext, dto: SignOffDto) {
+    const override = OVERRIDE_MEANINGS.includes(dto.meaning);
+    const reason = override ? (dto.overrideReason?.trim() ?? '') : '';
+    const reasonProblem = reason ? overrideReasonProblem(reason) : null;
+    if (reasonProblem) throw new DomainError('validation_failed', reasonProblem, { field: 'overrideReason' });
     const session = await this.sessions.get(id, user);
     if (session.phase === 'discharged') throw DomainError.recordLocked();
     try {
@@ -118,15 +132,42 @@ export class RecoveryService {
         phase: session.phase,
       });
     }
+    await this.refuseUnacknowledgedHigh(session);
     const readiness = await this.readinessOf(session);
-    if (!readiness.ready && !dto.overrideReason) {
-      throw new DomainError('gate_not_met', `Not ready for discharge: ${readiness.blockers.join(', ')}`, {
-        blockers: readiness.blockers,
-        criteria: readiness.criteria.filter((c) => !c.met),
+    if (!readiness.ready && (!override || !reason)) {
+      throw new DomainError(
+        'gate_not_met',
+        `Not ready for discharge: ${readiness.blockers.join(', ')}${override ? '' : '; sign with an override meaning and a reason'}`,
+        { blockers: readiness.blockers, criteria: readiness.criteria.filter((c) => !c.met) },
+      );
+    }
+    if (readiness.ready && dto.meaning === 'discharge_approved_override') {
+      throw new DomainError('conflict', 'Every criterion is met: sign as discharge_approved, without an override', {
+        reason: 'override_not_needed',
       });
     }
+    if (override && !reason) {
+      throw new DomainError('validation_failed', 'This meaning needs a reason', { field: 'overrideReason' });
+    }
     const signedAt = this.clock.now();
-    const signedRecord = { ...(await this.story.of(session)), readiness, signedAt: signedAt.toISOString() };
+    const site = await this.dataSource.getRepository(Site).findOneByOrFail({ id: session.siteId });
+    const statement = signatureStatement({
+      signer: user.displayName,
+      patientRef: session.patientRef,
+      signedAt: signedAt.toISOString(),
+      timeZone: site.timezone,
+      meaning: dto.meaning,
+      unmet: readiness.criteria.filter((c) => !c.met),
+      overrideReason: reason || null,
+    });
+    // The statement and meaning are part of what the hash binds: the signature cannot be moved to other words.
+    const signedRecord = {
+      ...(await this.story.of(session)),
+      readiness,
+      signedAt: signedAt.toISOString(),
+      meaning: dto.meaning,
+      statement,
+    };
     const recordHash = sha256Hex(stableJson(signedRecord));
     const signature = await this.audit.transaction(context, async (manager) => {
       const changed = await manager
@@ -143,7 +184,8 @@ export class RecoveryService {
           signedByName: user.displayName,
           signedAt,
           meaning: dto.meaning,
-          overrideReason: readiness.ready ? null : dto.overrideReason!,
+          statement,
+          overrideReason: reason || null,
           unmetCriteria: readiness.blockers,
           recordHash,
           signedRecord,
@@ -151,7 +193,7 @@ export class RecoveryService {
       );
       const after = signatureView(row);
       const entries = [{ action: 'session.signoff', ...about(session), after, details: { score: readiness.score } }];
-      if (!readiness.ready) {
+      if (override) {
         entries.push({
           action: 'session.signoff_override',
           ...about(session),
@@ -196,6 +238,28 @@ export class RecoveryService {
     });
   }
 
+  /** A high alert still waiting for acknowledgement (active or latched) must be answered before discharge. */
+  private async refuseUnacknowledgedHigh(session: Session): Promise<void> {
+    const waiting = (await this.alerts.forSession(session.id)).filter(
+      (a) => a.severity === 'high' && (a.state === 'active' || a.state === 'cleared'),
+    );
+    if (waiting.length === 0) return;
+    const views = await this.alerts.view(waiting);
+    throw new DomainError(
+      'alert_unacknowledged',
+      `Acknowledge the high alert${views.length > 1 ? 's' : ''} first: ${views.map((a) => a.message).join('; ')}`,
+      {
+        alerts: views.map((a) => ({
+          id: a.id,
+          kind: a.kind,
+          severity: a.severity,
+          state: a.state,
+          message: a.message,
+        })),
+      },
+    );
+  }
+
   private async readinessOf(session: Session): Promise<Readiness> {
     const [protocol, latest, alerts, observation, checklist] = await Promise.all([
       this.dataSource.getRepository(Protocol).findOneByOrFail({ id: session.protocolId }),
@@ -205,7 +269,7 @@ export class RecoveryService {
       this.alerts.forSession(session.id),
       this.dataSource
         .getRepository(RecoveryObservationRow)
-        .findOne({ where: { sessionId: session.id }, order: { observedAt: 'DESC', recordedAt: 'DESC' } }),
+        .find({ where: { sessionId: session.id }, order: { observedAt: 'DESC', recordedAt: 'DESC' } }),
       this.dataSource.getRepository(DischargeChecklistRow).findOneBy({ sessionId: session.id }),
     ]);
     return dischargeReadiness({
@@ -216,7 +280,7 @@ export class RecoveryService {
       baseline: session.baseline,
       latest: latest[0]!,
       alerts,
-      observation: observation && { ...observation, observedAtMs: observation.observedAt.getTime() },
+      observation: latestAssessment(observation),
       checklist: checklist && {
         escort: {
           name: checklist.escortName,
@@ -264,6 +328,22 @@ export class RecoveryService {
     }
     return session;
   }
+}
+
+/** The newest assessed value of each item: an observation that left an item out does not erase it. */
+function latestAssessment(newestFirst: RecoveryObservationRow[]): RecoveryObservation | null {
+  const newest = newestFirst[0];
+  if (!newest) return null;
+  const latest = <K extends 'moaas' | 'oriented' | 'steadyGait' | 'nausea' | 'pain'>(key: K) =>
+    newestFirst.find((o) => o[key] !== null)?.[key] ?? null;
+  return {
+    observedAtMs: newest.observedAt.getTime(),
+    moaas: latest('moaas'),
+    oriented: latest('oriented'),
+    steadyGait: latest('steadyGait'),
+    nausea: latest('nausea'),
+    pain: latest('pain'),
+  };
 }
 
 const about = (session: Session) => ({ entityType: 'session', entityId: session.id, siteId: session.siteId });

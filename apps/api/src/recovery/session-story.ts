@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { meaningText } from '#contracts';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { Criterion } from '#vitals';
 import { AlertsService } from '../alerts/alerts.service.js';
+import { Protocol } from '../protocols/protocol.entity.js';
+import { Site } from '../sites/site.entity.js';
 import type { Session } from '../sessions/session.entity.js';
 import { toSessionView } from '../sessions/session-view.js';
 import { AddendumRow, DischargeChecklistRow, RecoveryObservationRow, SignatureRow } from './recovery.entities.js';
@@ -23,6 +27,9 @@ export function observationView(o: RecoveryObservationRow) {
   };
 }
 
+type Names = Map<string, string>;
+const nameOf = (names: Names, id: string | null) => (id ? (names.get(id) ?? null) : null);
+
 export function checklistView(c: DischargeChecklistRow) {
   return {
     escort: { name: c.escortName, relationship: c.escortRelationship, phone: c.escortPhone },
@@ -42,10 +49,18 @@ export function signatureView(s: SignatureRow) {
     signedBy: { id: s.signedBy, displayName: s.signedByName },
     signedAt: s.signedAt.toISOString(),
     meaning: s.meaning,
+    meaningText: meaningText(s.meaning),
+    statement: s.statement,
     overrideReason: s.overrideReason,
     unmetCriteria: s.unmetCriteria,
     recordHash: s.recordHash,
   };
+}
+
+/** The score and criteria as they stood when the signature was made (kept in the signed record). */
+export function readinessAtSigning(s: SignatureRow): { score: number; criteria: Criterion[] } | null {
+  const readiness = (s.signedRecord as { readiness?: { score: number; criteria: Criterion[] } }).readiness;
+  return readiness ? { score: readiness.score, criteria: readiness.criteria } : null;
 }
 
 const addendumView = (a: AddendumRow) => ({
@@ -75,16 +90,28 @@ export class SessionStory {
     return { ...row, first: iso((row?.first as Date) ?? null), last: iso((row?.last as Date) ?? null) };
   }
 
-  async observations(sessionId: string) {
+  async observations(sessionId: string, names?: Names) {
     const rows = await this.dataSource.getRepository(RecoveryObservationRow).find({
       where: { sessionId },
       order: { observedAt: 'ASC', recordedAt: 'ASC' },
     });
-    return rows.map(observationView);
+    const known = names ?? (await this.namesOf(rows.map((o) => o.recordedBy)));
+    return rows.map((o) => ({ ...observationView(o), recordedByName: nameOf(known, o.recordedBy) }));
+  }
+
+  /** Staff members' display names, for a record that says who did what. */
+  private async namesOf(ids: (string | null)[]): Promise<Names> {
+    const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+    if (wanted.length === 0) return new Map();
+    const rows: { id: string; display_name: string }[] = await this.dataSource.query(
+      'SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])',
+      [wanted],
+    );
+    return new Map(rows.map((r) => [r.id, r.display_name]));
   }
 
   async of(session: Session) {
-    const [readings, alerts, observations, checklist, signature, addenda] = await Promise.all([
+    const [readings, alerts, observations, checklist, signature, addenda, protocol, site] = await Promise.all([
       this.readingsSummary(session.id),
       this.alerts.listForSession(session.id),
       this.observations(session.id),
@@ -93,7 +120,10 @@ export class SessionStory {
       this.dataSource
         .getRepository(AddendumRow)
         .find({ where: { sessionId: session.id }, order: { createdAt: 'ASC' } }),
+      this.dataSource.getRepository(Protocol).findOneBy({ id: session.protocolId }),
+      this.dataSource.getRepository(Site).findOneBy({ id: session.siteId }),
     ]);
+    const names = await this.namesOf([checklist?.escortConfirmedBy ?? null]);
     return {
       ...toSessionView(session),
       phases: [
@@ -105,8 +135,17 @@ export class SessionStory {
       readingsSummary: readings,
       alerts,
       observations,
-      checklist: checklist ? checklistView(checklist) : null,
-      signature: signature ? signatureView(signature) : null,
+      protocol: protocol && {
+        name: protocol.name,
+        version: protocol.version,
+        route: protocol.route,
+        rules: protocol.rules,
+      },
+      site: site && { name: site.name, timezone: site.timezone },
+      checklist: checklist
+        ? { ...checklistView(checklist), escortConfirmedByName: nameOf(names, checklist.escortConfirmedBy) }
+        : null,
+      signature: signature ? { ...signatureView(signature), atSigning: readinessAtSigning(signature) } : null,
       addenda: addenda.map(addendumView),
     };
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, IsTimeZone, Length } from 'class-validator';
@@ -22,6 +22,19 @@ export class CreateSiteDto {
   timezone?: string;
 }
 
+export class UpdateSiteDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 120)
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'Europe/London', description: 'IANA time zone; records print their times in it' })
+  @IsOptional()
+  @IsTimeZone()
+  timezone?: string;
+}
+
 @ApiTags('administration')
 @ApiBearerAuth()
 @Controller('sites')
@@ -40,6 +53,30 @@ export class SitesController {
       return {
         result: site,
         audit: { action: 'site.create', entityType: 'site', entityId: site.id, siteId: site.id, after: site },
+      };
+    });
+  }
+
+  @Roles('admin')
+  @Patch(':id')
+  async update(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateSiteDto,
+    @Audit() context: AuditContext,
+  ): Promise<Site> {
+    return this.audit.transaction(context, async (manager) => {
+      const site = await manager.findOne(Site, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!site) throw DomainError.notFound('site');
+      if (dto.name !== undefined && dto.name !== site.name && (await manager.existsBy(Site, { name: dto.name }))) {
+        throw new DomainError('conflict', `site "${dto.name}" exists`);
+      }
+      const before = { ...site };
+      if (dto.name !== undefined) site.name = dto.name;
+      if (dto.timezone !== undefined) site.timezone = dto.timezone;
+      const after = await manager.save(site);
+      return {
+        result: after,
+        audit: { action: 'site.update', entityType: 'site', entityId: id, siteId: id, before, after },
       };
     });
   }

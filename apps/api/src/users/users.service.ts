@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { UserView } from '#contracts';
-import { DataSource, In, Repository } from 'typeorm';
+import { DataSource, type EntityManager, In, Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -79,23 +79,37 @@ export class UsersService {
   }
 
   async update(id: string, dto: UpdateUserDto, context: AuditContext): Promise<UserView> {
-    const user = await this.users.findOne({ where: { id }, relations: { sites: true } });
-    if (!user) throw DomainError.notFound('user');
-    // Only ever incremented in SQL: saving the value read here could undo a concurrent sign-out everywhere.
-    Reflect.deleteProperty(user, 'tokenVersion');
-    if (dto.password !== undefined) assertStrongPassword(dto.password, user.username);
-    const before = toUserView(user);
-    if (dto.role !== undefined) user.role = dto.role;
-    if (dto.active !== undefined) user.active = dto.active;
-    if (dto.displayName !== undefined) user.displayName = dto.displayName;
-    if (dto.siteIds !== undefined) user.sites = await this.findSites(dto.siteIds);
-    if (dto.password !== undefined) user.passwordHash = await hashPassword(dto.password);
-    const reasons = changeReasons(before, toUserView(user), dto.password !== undefined);
-    // A new password or a deactivation ends every token the user holds.
-    const endsTokens = reasons.includes('password_changed') || reasons.includes('deactivated');
+    let passwordHash: string | undefined;
+    if (dto.password !== undefined) {
+      const target = await this.users.findOneBy({ id });
+      if (!target) throw DomainError.notFound('user');
+      assertStrongPassword(dto.password, target.username);
+      passwordHash = await hashPassword(dto.password);
+    }
+    const sites = dto.siteIds !== undefined ? await this.findSites(dto.siteIds) : undefined;
+    let reasons: UserChangeReason[] = [];
     const result = await this.audit.transaction(context, async (manager) => {
+      const user = await manager.findOne(User, { where: { id }, relations: { sites: true } });
+      if (!user) throw DomainError.notFound('user');
+      // Only ever incremented in SQL: saving the value read here could undo a concurrent sign-out everywhere.
+      Reflect.deleteProperty(user, 'tokenVersion');
+      const before = toUserView(user);
+      const losesAdmin =
+        user.role === 'admin' &&
+        user.active &&
+        (dto.active === false || (dto.role !== undefined && dto.role !== 'admin'));
+      if (losesAdmin) await this.keepAnAdmin(manager, user);
+      if (dto.role !== undefined) user.role = dto.role;
+      if (dto.active !== undefined) user.active = dto.active;
+      if (dto.displayName !== undefined) user.displayName = dto.displayName;
+      if (sites !== undefined) user.sites = sites;
+      if (passwordHash !== undefined) user.passwordHash = passwordHash;
       const after = toUserView(await manager.save(user));
-      if (endsTokens) await manager.increment(User, { id }, 'tokenVersion', 1);
+      reasons = changeReasons(before, after, passwordHash !== undefined);
+      // A new password or a deactivation ends every token the user holds.
+      if (reasons.includes('password_changed') || reasons.includes('deactivated')) {
+        await manager.increment(User, { id }, 'tokenVersion', 1);
+      }
       const details = dto.password !== undefined ? { passwordChanged: true } : null;
       return {
         result: after,
@@ -125,6 +139,22 @@ export class UsersService {
       return { result: null, audit: { action: 'auth.logout_all', entityType: 'user', entityId: id } };
     });
     this.changes.publish({ userId: id, reasons: ['signed_out_everywhere'] });
+  }
+
+  /**
+   * Refuses to deactivate or demote the last active admin: no one could then manage users again.
+   * The active admins' rows are locked first, so two admins demoting each other at once cannot both pass.
+   */
+  private async keepAnAdmin(manager: EntityManager, user: User): Promise<void> {
+    const admins: { id: string }[] = await manager.query(
+      `SELECT id FROM users WHERE role = 'admin' AND active ORDER BY id FOR UPDATE`,
+    );
+    if (admins.some((admin) => admin.id !== user.id)) return;
+    throw new DomainError(
+      'last_admin',
+      `${user.displayName} is the last active admin; make another user an admin first`,
+      { userId: user.id },
+    );
   }
 
   findForLogin(username: string): Promise<User | null> {

@@ -1,6 +1,7 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { post } from '../api';
-import { formatDateTime } from '../format';
+import { formatAge, formatDateTime } from '../format';
+import { useNow } from '../use-now';
 import type { Site } from './AdminPage';
 import { Table } from './AdminPage';
 import { useList } from './use-list';
@@ -14,9 +15,24 @@ interface Device {
   lastSeenAt: string | null;
 }
 
+/** The service notes a streaming device at least every 30 s; the list is asked again as often. */
+const REFRESH_MS = 30_000;
+
+/** "12 s ago" beside the time, so a monitor that has gone quiet stands out. */
+function lastSeen(iso: string | null, now: number): string {
+  if (!iso) return 'never';
+  return `${formatAge(now - Date.parse(iso))} ago (${formatDateTime(iso)})`;
+}
+
 /** Monitors: add one (its token is shown once, the service keeps only a hash) or revoke one. */
 export function DevicesSection({ sites, siteName }: { sites: Site[]; siteName: (id: string) => string }) {
   const devices = useList<Device>('/devices');
+  const now = useNow(5000);
+  const { reload } = devices;
+  useEffect(() => {
+    const timer = setInterval(reload, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [reload]);
   const [siteId, setSiteId] = useState('');
   const [name, setName] = useState('');
   const [issued, setIssued] = useState<{ name: string; token: string } | null>(null);
@@ -94,7 +110,7 @@ export function DevicesSection({ sites, siteName }: { sites: Site[]; siteName: (
         rows={devices.items?.map((d) => [
           d.name,
           siteName(d.siteId),
-          formatDateTime(d.lastSeenAt),
+          lastSeen(d.lastSeenAt, now),
           d.revokedAt ? `revoked ${formatDateTime(d.revokedAt)}` : 'active',
           d.revokedAt ? (
             ''

@@ -1,5 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
-import { post } from '../api';
+import { api, post } from '../api';
 import type { Site } from './AdminPage';
 import { Table } from './AdminPage';
 import { refusalWords } from './refusal';
@@ -75,7 +75,58 @@ export function SitesSection({
           </p>
         )}
       </form>
-      <Table problem={listProblem} head={['Name', 'Time zone']} rows={sites?.map((s) => [s.name, s.timezone])} />
+      <Table
+        problem={listProblem}
+        head={['Name', 'Time zone', '']}
+        rows={sites?.map((s) => [s.name, s.timezone, <ZoneEditor key={s.id} site={s} onSaved={reload} />])}
+      />
     </section>
+  );
+}
+
+/**
+ * Changes a site's time zone (an IANA name, checked by the service): the printable record and the
+ * signature statement give their times in it, with UTC in brackets.
+ */
+function ZoneEditor({ site, onSaved }: { site: Site; onSaved: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [zone, setZone] = useState(site.timezone);
+  const [problem, setProblem] = useState<string | null>(null);
+  if (!open) {
+    return (
+      <button type="button" aria-label={`Change the time zone of ${site.name}`} onClick={() => setOpen(true)}>
+        Change time zone
+      </button>
+    );
+  }
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    setProblem(null);
+    try {
+      await api('PATCH', `/sites/${site.id}`, { timezone: zone.trim() });
+      setOpen(false);
+      onSaved();
+    } catch (error) {
+      setProblem(refusalWords(error, 'The time zone was not changed.'));
+    }
+  };
+  return (
+    <form className="inline-form" aria-label={`Time zone of ${site.name}`} onSubmit={(e) => void save(e)}>
+      <label>
+        Time zone
+        <input value={zone} onChange={(e) => setZone(e.target.value)} required maxLength={64} autoComplete="off" />
+      </label>
+      <button type="submit" className="primary">
+        Save
+      </button>
+      <button type="button" onClick={() => setOpen(false)}>
+        Cancel
+      </button>
+      {problem && (
+        <p className="problem" role="alert">
+          {problem}
+        </p>
+      )}
+    </form>
   );
 }

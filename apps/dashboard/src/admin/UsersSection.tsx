@@ -3,6 +3,7 @@ import { type FormEvent, useId, useState } from 'react';
 import { api, post } from '../api';
 import type { Site } from './AdminPage';
 import { Table } from './AdminPage';
+import { ConfirmDialog } from './ConfirmDialog';
 import { refusalWords } from './refusal';
 
 const ROLE_CHOICES: { value: Role; label: string }[] = [
@@ -26,7 +27,10 @@ export function UsersSection({
   siteName: (id: string) => string;
 }) {
   const [editing, setEditing] = useState<UserView | null>(null);
+  const [deactivating, setDeactivating] = useState<UserView | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const activeAdmins = (users ?? []).filter((u) => u.role === 'admin' && u.active !== false);
+  const lastAdmin = (user: UserView) => activeAdmins.length === 1 && activeAdmins[0]!.id === user.id;
 
   const setActive = async (user: UserView, active: boolean) => {
     setProblem(null);
@@ -66,7 +70,7 @@ export function UsersSection({
                 type="button"
                 className={active ? 'danger' : undefined}
                 aria-label={`${active ? 'Deactivate' : 'Activate'} ${u.username}`}
-                onClick={() => void setActive(u, !active)}
+                onClick={() => (active ? setDeactivating(u) : void setActive(u, true))}
               >
                 {active ? 'Deactivate' : 'Activate'}
               </button>
@@ -74,6 +78,29 @@ export function UsersSection({
           ];
         })}
       />
+      {deactivating && (
+        <ConfirmDialog
+          title={`Deactivate ${deactivating.displayName}?`}
+          confirmLabel={lastAdmin(deactivating) ? null : `Deactivate ${deactivating.username}`}
+          onCancel={() => setDeactivating(null)}
+          onConfirm={() => {
+            setDeactivating(null);
+            void setActive(deactivating, false);
+          }}
+        >
+          {lastAdmin(deactivating) ? (
+            <p className="problem">
+              {deactivating.displayName} is the last active administrator. Without one, no one could manage users again:
+              make another user an administrator first.
+            </p>
+          ) : (
+            <p>
+              {deactivating.username} ({deactivating.role}) is signed out everywhere at once and cannot sign in until
+              reactivated. Their records and audit entries stay.
+            </p>
+          )}
+        </ConfirmDialog>
+      )}
       {editing && (
         <EditUserForm
           key={editing.id}

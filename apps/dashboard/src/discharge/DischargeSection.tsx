@@ -12,8 +12,15 @@ import { useDischarge } from './use-discharge';
  * Recovery and discharge on the session page: observations and the escort checklist while in
  * recovery, readiness, the clinician's sign-off; after it, the signature, addenda and the record.
  */
-export function DischargeSection(props: { sessionId: string; phase: string; role: Role; onSigned: () => void }) {
-  const { sessionId, phase, role, onSigned } = props;
+export function DischargeSection(props: {
+  sessionId: string;
+  siteId: string;
+  patientRef: string;
+  phase: string;
+  role: Role;
+  onSigned: () => void;
+}) {
+  const { sessionId, siteId, patientRef, phase, role, onSigned } = props;
   const { story, readiness, problem, reload } = useDischarge(sessionId, phase);
   if (phase !== 'recovery' && phase !== 'discharged') return null;
   if (!story) return <p className="muted">{problem ?? 'Loading recovery…'}</p>;
@@ -49,6 +56,8 @@ export function DischargeSection(props: { sessionId: string; phase: string; role
               {role === 'clinician' ? (
                 <SignOffForm
                   sessionId={sessionId}
+                  siteId={siteId}
+                  patientRef={patientRef}
                   readiness={readiness}
                   onSigned={() => {
                     reload();

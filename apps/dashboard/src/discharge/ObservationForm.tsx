@@ -5,36 +5,44 @@ import { useSubmit } from './use-submit';
 
 const NAUSEA: Nausea[] = ['none', 'mild', 'moderate', 'severe'];
 
-/** A recovery observation, timed now: sedation, orientation, gait, nausea, pain and a note. */
+/** "" is "not assessed": such an item is left out of the request, and nothing is stored for it. */
+const yesNo = (value: string): boolean | undefined => (value === '' ? undefined : value === 'yes');
+
+/**
+ * A recovery observation, timed now. Every item starts blank and only what the nurse enters is sent:
+ * a default (pain 0, nausea none) would put on the record an assessment nobody made.
+ */
 export function ObservationForm({ sessionId, onSaved }: { sessionId: string; onSaved: () => void }) {
   const [moaas, setMoaas] = useState('');
-  const [oriented, setOriented] = useState(false);
-  const [steadyGait, setSteadyGait] = useState(false);
-  const [nausea, setNausea] = useState<Nausea>('none');
-  const [pain, setPain] = useState('0');
+  const [oriented, setOriented] = useState('');
+  const [steadyGait, setSteadyGait] = useState('');
+  const [nausea, setNausea] = useState('');
+  const [pain, setPain] = useState('');
   const [notes, setNotes] = useState('');
   const { busy, problem, run } = useSubmit();
+  const entered = [moaas, oriented, steadyGait, nausea, pain, notes.trim()].some((v) => v !== '');
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    const body = {
+      observedAt: new Date().toISOString(),
+      moaas: moaas === '' ? undefined : Number(moaas),
+      oriented: yesNo(oriented),
+      steadyGait: yesNo(steadyGait),
+      nausea: nausea === '' ? undefined : (nausea as Nausea),
+      pain: pain === '' ? undefined : Number(pain),
+      notes: notes.trim() || undefined,
+    };
     const saved = await run(async () => {
-      await post(`/sessions/${sessionId}/recovery-observations`, {
-        observedAt: new Date().toISOString(),
-        moaas: Number(moaas),
-        oriented,
-        steadyGait,
-        nausea,
-        pain: Number(pain),
-        ...(notes.trim() ? { notes: notes.trim() } : {}),
-      });
+      await post(`/sessions/${sessionId}/recovery-observations`, body);
     });
     if (!saved) return;
     // A fresh form for the next observation: the last one is in the list, not carried forward unseen.
     setMoaas('');
-    setOriented(false);
-    setSteadyGait(false);
-    setNausea('none');
-    setPain('0');
+    setOriented('');
+    setSteadyGait('');
+    setNausea('');
+    setPain('');
     setNotes('');
     onSaved();
   };
@@ -43,10 +51,8 @@ export function ObservationForm({ sessionId, onSaved }: { sessionId: string; onS
     <form className="discharge-form" aria-label="Recovery observation" onSubmit={(e) => void submit(e)}>
       <label>
         MOAA/S (0–5)
-        <select value={moaas} onChange={(e) => setMoaas(e.target.value)} required>
-          <option value="" disabled>
-            choose
-          </option>
+        <select value={moaas} onChange={(e) => setMoaas(e.target.value)}>
+          <option value="">not assessed</option>
           <option value="5">5 · responds readily to name</option>
           <option value="4">4 · lethargic response to name</option>
           <option value="3">3 · responds only to loud or repeated name</option>
@@ -55,17 +61,26 @@ export function ObservationForm({ sessionId, onSaved }: { sessionId: string; onS
           <option value="0">0 · no response</option>
         </select>
       </label>
-      <label className="check">
-        <input type="checkbox" checked={oriented} onChange={(e) => setOriented(e.target.checked)} />
+      <label>
         Oriented
+        <select value={oriented} onChange={(e) => setOriented(e.target.value)}>
+          <option value="">not assessed</option>
+          <option value="yes">yes</option>
+          <option value="no">no</option>
+        </select>
       </label>
-      <label className="check">
-        <input type="checkbox" checked={steadyGait} onChange={(e) => setSteadyGait(e.target.checked)} />
-        Steady gait
+      <label>
+        Gait
+        <select value={steadyGait} onChange={(e) => setSteadyGait(e.target.value)}>
+          <option value="">not assessed</option>
+          <option value="yes">steady</option>
+          <option value="no">unsteady</option>
+        </select>
       </label>
       <label>
         Nausea
-        <select value={nausea} onChange={(e) => setNausea(e.target.value as Nausea)}>
+        <select value={nausea} onChange={(e) => setNausea(e.target.value)}>
+          <option value="">not assessed</option>
           {NAUSEA.map((n) => (
             <option key={n} value={n}>
               {n}
@@ -80,16 +95,16 @@ export function ObservationForm({ sessionId, onSaved }: { sessionId: string; onS
           min={0}
           max={10}
           step={1}
+          placeholder="not assessed"
           value={pain}
           onChange={(e) => setPain(e.target.value)}
-          required
         />
       </label>
       <label className="wide">
         Notes
         <input value={notes} maxLength={2000} onChange={(e) => setNotes(e.target.value)} />
       </label>
-      <button type="submit" className="primary" disabled={busy}>
+      <button type="submit" className="primary" disabled={busy || !entered}>
         Record observation
       </button>
       {problem && (

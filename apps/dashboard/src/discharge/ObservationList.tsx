@@ -1,6 +1,10 @@
 import { formatClock } from '../format';
 import type { Observation } from './records';
 
+const NOT_ASSESSED = <span className="muted">—</span>;
+const shown = (value: string | number | null) => (value === null ? NOT_ASSESSED : value);
+
+/** Newest first; an item nobody assessed shows as “—”. */
 export function ObservationList({ observations }: { observations: Observation[] }) {
   if (observations.length === 0) return <p className="muted">No recovery observation yet.</p>;
   return (
@@ -14,6 +18,7 @@ export function ObservationList({ observations }: { observations: Observation[] 
           <th scope="col">Nausea</th>
           <th scope="col">Pain</th>
           <th scope="col">Notes</th>
+          <th scope="col">Recorded by</th>
         </tr>
       </thead>
       <tbody>
@@ -21,12 +26,13 @@ export function ObservationList({ observations }: { observations: Observation[] 
         {[...observations].reverse().map((o) => (
           <tr key={o.id}>
             <td>{formatClock(o.observedAt)}</td>
-            <td>{o.moaas}</td>
-            <td>{o.oriented ? 'yes' : 'no'}</td>
-            <td>{o.steadyGait ? 'steady' : 'unsteady'}</td>
-            <td>{o.nausea}</td>
-            <td>{o.pain}</td>
+            <td>{shown(o.moaas)}</td>
+            <td>{shown(o.oriented === null ? null : o.oriented ? 'yes' : 'no')}</td>
+            <td>{shown(o.steadyGait === null ? null : o.steadyGait ? 'steady' : 'unsteady')}</td>
+            <td>{shown(o.nausea)}</td>
+            <td>{shown(o.pain)}</td>
             <td>{o.notes ?? ''}</td>
+            <td>{o.recordedByName ?? ''}</td>
           </tr>
         ))}
       </tbody>

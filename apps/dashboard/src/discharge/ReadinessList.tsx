@@ -1,4 +1,5 @@
-import { CRITERION_NAMES, type Readiness } from './records';
+import { criterionName } from '#contracts';
+import type { Readiness } from './records';
 
 /** Each criterion met or not, by icon and in words (never by colour alone), with the service's detail. */
 export function ReadinessList({ readiness, onRefresh }: { readiness: Readiness | null; onRefresh: () => void }) {
@@ -10,7 +11,7 @@ export function ReadinessList({ readiness, onRefresh }: { readiness: Readiness |
           ? 'Ready for discharge: every criterion is met.'
           : `Not ready for discharge: ${readiness.blockers.length} of ${readiness.criteria.length} criteria not met.`}{' '}
         <span className="muted">Recovery score {readiness.score}/10</span>{' '}
-        {/* Checked every 30 s anyway; a nurse at the bedside should not have to wait for that. */}
+        {/* Asked again on every alert, phase change and recovery entry, and every 30 s for the clock. */}
         <button type="button" onClick={onRefresh}>
           Check again
         </button>
@@ -21,7 +22,7 @@ export function ReadinessList({ readiness, onRefresh }: { readiness: Readiness |
             <span className="criterion-icon" aria-hidden="true">
               {c.met ? '✓' : '✗'}
             </span>
-            <span className="criterion-name">{CRITERION_NAMES[c.code] ?? c.code}</span>
+            <span className="criterion-name">{criterionName(c.code)}</span>
             <span className="criterion-state">{c.met ? 'met' : 'not met'}</span>
             <span className="criterion-detail">{c.detail}</span>
           </li>

@@ -1,36 +1,89 @@
-import { type FormEvent, useState } from 'react';
-import { ApiError, post } from '../api';
-import { CRITERION_NAMES, type Readiness, type Signature } from './records';
+import {
+  criterionName,
+  OVERRIDE_MEANINGS,
+  overrideReasonProblem,
+  SIGN_OFF_MEANING_CODES,
+  SIGN_OFF_MEANINGS,
+  signatureStatement,
+  type SignOffMeaning,
+} from '#contracts';
+import { type FormEvent, useEffect, useState } from 'react';
+import { ApiError, get, post } from '../api';
+import { signIn } from '../sign-in';
+import { useNow } from '../use-now';
+import type { Readiness, Signature } from './records';
 import { problemWords, useSubmit } from './use-submit';
 
 function signOffProblem(error: unknown): string {
-  if (error instanceof ApiError && error.status === 401)
-    return 'The password is not right. Enter your own password again to sign.';
-  if (error instanceof ApiError && error.status === 429)
-    return 'Too many wrong passwords. Wait a few minutes, then try again.';
-  if (error instanceof ApiError && error.status === 422) {
-    const details = error.body?.details as { criteria?: { code: string; detail: string }[] } | undefined;
-    const unmet = (details?.criteria ?? []).map((c) => `${CRITERION_NAMES[c.code] ?? c.code} (${c.detail})`);
-    return `Not signed: the patient is not ready for discharge${unmet.length ? ` — ${unmet.join('; ')}` : ''}. Give an override reason to sign anyway.`;
+  if (!(error instanceof ApiError)) return problemWords(error);
+  if (error.status === 401) return 'The password is not right. Enter your own password again to sign.';
+  if (error.status === 429) return 'Too many wrong passwords. Wait a few minutes, then try again.';
+  if (error.body?.code === 'alert_unacknowledged') {
+    const alerts = (error.body.details?.alerts ?? []) as { message: string }[];
+    return `Not signed: a high alert has not been acknowledged — ${alerts.map((a) => a.message).join('; ')}. Acknowledge it in the alert list, then sign.`;
   }
+  if (error.status === 422) {
+    const details = error.body?.details as { criteria?: { code: string; detail: string }[] } | undefined;
+    const unmet = (details?.criteria ?? []).map((c) => `${criterionName(c.code)} (${c.detail})`);
+    return `Not signed: the patient is not ready for discharge${unmet.length ? ` — ${unmet.join('; ')}` : ''}. Sign with an override meaning and a reason to discharge anyway.`;
+  }
+  if (error.status === 400 || error.status === 409) return `Not signed: ${error.message}.`;
   return problemWords(error);
 }
 
+/** The meanings that fit the readiness shown: "approved" only when every criterion is met, an override only when not. */
+function meaningsFor(readiness: Readiness | null): SignOffMeaning[] {
+  if (!readiness) return SIGN_OFF_MEANING_CODES;
+  return SIGN_OFF_MEANING_CODES.filter((m) =>
+    readiness.ready ? m !== 'discharge_approved_override' : m !== 'discharge_approved',
+  );
+}
+
+/** The site's time zone, for the statement's time as the record will print it. */
+function useSiteZone(siteId: string): string {
+  const [zone, setZone] = useState('UTC');
+  useEffect(() => {
+    get<{ id: string; timezone: string }[]>('/sites').then(
+      (sites) => setZone(sites.find((s) => s.id === siteId)?.timezone ?? 'UTC'),
+      () => undefined, // the statement then shows UTC; the service writes the site's zone
+    );
+  }, [siteId]);
+  return zone;
+}
+
 /**
- * A clinician's signature: the password again (the signature means this person, now), what it means,
- * and, when a criterion is not met, why discharge is right anyway.
+ * A clinician's signature (21 CFR 11.50): a meaning from the fixed list, the statement they are
+ * signing shown in full — their name, the patient, the time, the meaning, what is not met and why —
+ * confirmed, and the password again (the signature means this person, now).
  */
 export function SignOffForm(props: {
   sessionId: string;
+  siteId: string;
+  patientRef: string;
   readiness: Readiness | null;
   onSigned: (signature: Signature) => void;
 }) {
-  const { sessionId, readiness, onSigned } = props;
+  const { sessionId, siteId, patientRef, readiness, onSigned } = props;
+  const options = meaningsFor(readiness);
+  const [chosen, setChosen] = useState<SignOffMeaning | ''>('');
+  const meaning = chosen && options.includes(chosen) ? chosen : options[0]!;
   const [password, setPassword] = useState('');
-  const [meaning, setMeaning] = useState('approved for discharge');
   const [overrideReason, setOverrideReason] = useState('');
+  const [confirmed, setConfirmed] = useState(false);
   const { busy, problem, run } = useSubmit(signOffProblem);
-  const override = readiness !== null && !readiness.ready;
+  const now = useNow();
+  const zone = useSiteZone(siteId);
+  const override = OVERRIDE_MEANINGS.includes(meaning);
+  const reasonProblem = override && overrideReason.trim() ? overrideReasonProblem(overrideReason) : null;
+  const statement = signatureStatement({
+    signer: signIn.current()?.user.displayName ?? 'the signed-in clinician',
+    patientRef,
+    signedAt: new Date(now).toISOString(),
+    timeZone: zone,
+    meaning,
+    unmet: readiness ? readiness.criteria.filter((c) => !c.met) : [],
+    overrideReason: override ? overrideReason.trim() || '…' : null,
+  });
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -38,7 +91,7 @@ export function SignOffForm(props: {
     await run(async () => {
       signed.signature = await post<Signature>(`/sessions/${sessionId}/discharge-signoff`, {
         password,
-        meaning: meaning.trim(),
+        meaning,
         ...(override ? { overrideReason: overrideReason.trim() } : {}),
       });
     });
@@ -49,6 +102,50 @@ export function SignOffForm(props: {
 
   return (
     <form className="discharge-form sign-off" aria-label="Discharge sign-off" onSubmit={(e) => void submit(e)}>
+      <label className="wide">
+        Meaning of the signature
+        <select
+          value={meaning}
+          onChange={(e) => {
+            setChosen(e.target.value as SignOffMeaning);
+            setConfirmed(false);
+          }}
+        >
+          {options.map((m) => (
+            <option key={m} value={m}>
+              {SIGN_OFF_MEANINGS[m]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {override && (
+        <label className="wide">
+          Reason (a sentence, kept with the signature and shown wherever it is)
+          <textarea
+            value={overrideReason}
+            onChange={(e) => {
+              setOverrideReason(e.target.value);
+              setConfirmed(false);
+            }}
+            required
+            maxLength={1000}
+            aria-describedby="override-reason-rule"
+            aria-invalid={reasonProblem !== null}
+          />
+          <span id="override-reason-rule" className={reasonProblem ? 'problem' : 'muted'}>
+            {reasonProblem ??
+              'At least 20 characters and 4 words: why discharge is right although criteria are not met.'}
+          </span>
+        </label>
+      )}
+      <figure className="statement wide" aria-labelledby="statement-title">
+        <figcaption id="statement-title">You are signing this statement (the time is set when you sign):</figcaption>
+        <blockquote data-testid="signature-statement">{statement}</blockquote>
+      </figure>
+      <label className="check wide">
+        <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} required />I have
+        read this statement and sign it as my own
+      </label>
       <label>
         Your password (to sign)
         <input
@@ -59,24 +156,12 @@ export function SignOffForm(props: {
           required
         />
       </label>
-      <label>
-        Meaning of the signature
-        <input value={meaning} onChange={(e) => setMeaning(e.target.value)} required minLength={3} maxLength={200} />
-      </label>
-      {override && (
-        <label className="wide">
-          Override reason: the patient does not meet every criterion (kept with the signature)
-          <textarea
-            value={overrideReason}
-            onChange={(e) => setOverrideReason(e.target.value)}
-            required
-            minLength={3}
-            maxLength={1000}
-          />
-        </label>
-      )}
-      <button type="submit" className={override ? 'danger' : 'primary'} disabled={busy}>
-        {override ? 'Sign off with override' : 'Sign off discharge'}
+      <button
+        type="submit"
+        className={override ? 'danger' : 'primary'}
+        disabled={busy || !confirmed || reasonProblem !== null}
+      >
+        {override ? 'Sign with override' : 'Sign off discharge'}
       </button>
       {problem && (
         <p className="problem" role="alert">

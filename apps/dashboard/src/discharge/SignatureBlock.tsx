@@ -1,7 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import { post } from '../api';
 import { formatDateTime } from '../format';
-import { CRITERION_NAMES, type Addendum, type Signature } from './records';
+import { criterionName, meaningText } from '#contracts';
+import type { Addendum, Signature } from './records';
 import { useSubmit } from './use-submit';
 
 /** The signature as it stands on the record: who, when, what it means, any override, and the hash it covers. */
@@ -15,14 +16,20 @@ export function SignatureBlock({ signature }: { signature: Signature }) {
         <dt>Date and time</dt>
         <dd>{formatDateTime(signature.signedAt)}</dd>
         <dt>Meaning</dt>
-        <dd>{signature.meaning}</dd>
+        <dd>{signature.meaningText ?? meaningText(signature.meaning)}</dd>
+        {signature.statement && (
+          <>
+            <dt>Statement signed</dt>
+            <dd className="statement">{signature.statement}</dd>
+          </>
+        )}
         {signature.overrideReason && (
           <>
             <dt>Override reason</dt>
             <dd className="override">
               {signature.overrideReason}
               {signature.unmetCriteria.length > 0 &&
-                ` (not met: ${signature.unmetCriteria.map((c) => CRITERION_NAMES[c] ?? c).join(', ')})`}
+                ` (not met: ${signature.unmetCriteria.map(criterionName).join(', ')})`}
             </dd>
           </>
         )}

@@ -6,13 +6,14 @@ export interface Observation {
   id: string;
   observedAt: string;
   /** Modified Observer's Assessment of Alertness/Sedation: 5 responds readily to name, 0 does not respond. */
-  moaas: number;
-  oriented: boolean;
-  steadyGait: boolean;
-  nausea: Nausea;
-  pain: number;
+  moaas: number | null;
+  oriented: boolean | null;
+  steadyGait: boolean | null;
+  nausea: Nausea | null;
+  pain: number | null;
   notes: string | null;
   recordedBy: string;
+  recordedByName?: string | null;
   recordedAt: string;
 }
 
@@ -41,7 +42,11 @@ export interface Checklist extends Omit<ChecklistInput, 'escortPresentAt' | 'fol
 export interface Signature {
   signedBy: { id: string; displayName: string };
   signedAt: string;
+  /** A code of SIGN_OFF_MEANINGS (free text on older signatures); `meaningText` in words. */
   meaning: string;
+  meaningText?: string;
+  /** The words the signer confirmed (absent on older signatures). */
+  statement?: string | null;
   overrideReason: string | null;
   unmetCriteria: string[];
   recordHash: string;
@@ -78,17 +83,3 @@ export interface Readiness {
   blockers: string[];
   criteria: Criterion[];
 }
-
-/** The criteria's names as a nurse would say them; the service sends codes. */
-export const CRITERION_NAMES: Record<string, string> = {
-  min_observation: 'Minimum observation time',
-  vitals_near_baseline: 'Vital signs near baseline',
-  spo2_ok: 'Oxygen saturation',
-  alert_free: 'No open alerts',
-  sedation_cleared: 'Sedation cleared (MOAA/S 5)',
-  oriented_and_steady: 'Oriented and steady on feet',
-  nausea_controlled: 'Nausea controlled',
-  escort: 'Escort present',
-  no_driving: 'No driving acknowledged',
-  instructions_given: 'Discharge instructions given',
-};

@@ -89,6 +89,8 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
       </div>
       <DischargeSection
         sessionId={session.id}
+        siteId={session.siteId}
+        patientRef={session.patientRef}
         phase={summary.phase}
         role={role}
         // Signed means discharged: the header's phase follows at once rather than with the socket.

@@ -2,37 +2,32 @@ import type { VitalsEvent } from '#contracts';
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
 import { useNow } from '../use-now';
-import { baselineBands, BP_KINDS, columnsOf, DBP, episodesOf, HR, PULSE_KINDS, SBP, SPO2 } from './chart-data';
+import { BP_KINDS, chartGuides, columnsOf, DBP, episodesOf, HR, HR_KINDS, SBP, SPO2, SPO2_KINDS } from './chart-data';
 import type { AlertRecord, Baseline, ChartRules } from './records';
-import { VitalChart } from './VitalChart';
+import { clock, type LegendEntry, VitalChart } from './VitalChart';
 
 const GRID = { stroke: '#30363d', width: 1 };
-const X_AXIS: uPlot.Axis = { stroke: '#c9d1d9', grid: GRID, ticks: GRID };
-// Fixed axis widths, and an empty right axis on the BP chart, so the two charts' time axes line up.
-const axis = (scale: string, label: string, side: 1 | 3 = 3): uPlot.Axis => ({
+/** Clock labels only (no date line under the first one), with seconds when the ticks are under a minute apart. */
+const clockLabels: uPlot.Axis.DynamicValues = (_u, splits) => {
+  const seconds = splits.length > 1 && splits[1]! - splits[0]! < 60;
+  return splits.map((s) => clock(s, seconds));
+};
+// At least 90 px between time labels, so the first ones never run into each other.
+const X_AXIS: uPlot.Axis = { stroke: '#c9d1d9', grid: GRID, ticks: GRID, space: 90, values: clockLabels };
+// Fixed axis widths so the three charts' time axes line up.
+const axis = (scale: string, label: string): uPlot.Axis => ({
   scale,
   label,
-  side,
   size: 56,
   labelSize: 20,
   stroke: '#c9d1d9',
-  grid: side === 3 ? GRID : { show: false },
+  grid: GRID,
   ticks: GRID,
 });
-const SPACER: uPlot.Axis = {
-  scale: 'mmHg',
-  side: 1,
-  size: 56,
-  label: ' ',
-  labelSize: 20,
-  grid: { show: false },
-  ticks: { show: false },
-  values: (_u, splits) => splits.map(() => ''),
-};
 /** Scales that never shrink below a sensible window, so a flat line does not look like a swing. */
 const atLeast =
-  (low: number, high: number): uPlot.Range.Function =>
-  (_u, min, max) => [Math.min(low, (min ?? low) - 5), Math.max(high, (max ?? high) + 5)];
+  (low: number, high: number, ceiling = Infinity): uPlot.Range.Function =>
+  (_u, min, max) => [Math.min(low, (min ?? low) - 5), Math.min(ceiling, Math.max(high, (max ?? high) + 5))];
 
 const cuff = (label: string, stroke: string, dash?: number[]): uPlot.Series => ({
   label,
@@ -46,18 +41,27 @@ const cuff = (label: string, stroke: string, dash?: number[]): uPlot.Series => (
 
 const BP = {
   series: [cuff('SBP', SBP), cuff('DBP', DBP, [8, 4])],
-  axes: [X_AXIS, axis('mmHg', 'BP mmHg'), SPACER],
+  legend: [
+    { label: 'SBP', unit: 'mmHg', colour: SBP },
+    { label: 'DBP', unit: 'mmHg', colour: DBP, dashed: true },
+  ] satisfies LegendEntry[],
+  axes: [X_AXIS, axis('mmHg', 'BP mmHg')],
   scales: { mmHg: { range: atLeast(50, 170) } },
 };
 const PULSE = {
-  series: [
-    { label: 'HR', scale: 'bpm', stroke: HR, width: 2 },
-    { label: 'SpO2', scale: '%', stroke: SPO2, width: 2 },
-  ] satisfies uPlot.Series[],
-  axes: [X_AXIS, axis('bpm', 'HR /min'), axis('%', 'SpO2 %', 1)],
-  scales: { bpm: { range: atLeast(50, 110) }, '%': { range: atLeast(88, 100) } },
+  series: [{ label: 'HR', scale: 'bpm', stroke: HR, width: 2 }] satisfies uPlot.Series[],
+  legend: [{ label: 'HR', unit: '/min', colour: HR }] satisfies LegendEntry[],
+  axes: [X_AXIS, axis('bpm', 'HR /min')],
+  scales: { bpm: { range: atLeast(45, 110) } },
+};
+const OXYGEN = {
+  series: [{ label: 'SpO2', scale: '%', stroke: SPO2, width: 2 }] satisfies uPlot.Series[],
+  legend: [{ label: 'SpO2', unit: '%', colour: SPO2 }] satisfies LegendEntry[],
+  axes: [X_AXIS, axis('%', 'SpO2 %')],
+  scales: { '%': { range: atLeast(86, 100, 101) } },
 };
 
+/** BP, HR and SpO2 each on a chart of its own unit, time axes aligned, the cursor shared. */
 export function TrendCharts(props: {
   readings: VitalsEvent[];
   alerts: AlertRecord[];
@@ -66,35 +70,32 @@ export function TrendCharts(props: {
 }) {
   const { readings, alerts, baseline, rules } = props;
   const now = useNow(5000);
-  const height = useMemo(() => Math.round(Math.min(420, Math.max(180, window.innerHeight * 0.27))), []);
+  const height = useMemo(() => Math.round(Math.min(300, Math.max(150, window.innerHeight * 0.2))), []);
   const bpData = useMemo(() => columnsOf(readings, ['sbp', 'dbp']), [readings]);
-  const pulseData = useMemo(() => columnsOf(readings, ['hr', 'spo2']), [readings]);
-  const bands = useMemo(() => baselineBands(baseline, rules), [baseline, rules]);
+  const hrData = useMemo(() => columnsOf(readings, ['hr']), [readings]);
+  const spo2Data = useMemo(() => columnsOf(readings, ['spo2']), [readings]);
+  const guides = useMemo(() => chartGuides(baseline, rules), [baseline, rules]);
   const bpEpisodes = useMemo(() => episodesOf(alerts, BP_KINDS, now), [alerts, now]);
-  const pulseEpisodes = useMemo(() => episodesOf(alerts, PULSE_KINDS, now), [alerts, now]);
+  const hrEpisodes = useMemo(() => episodesOf(alerts, HR_KINDS, now), [alerts, now]);
+  const spo2Episodes = useMemo(() => episodesOf(alerts, SPO2_KINDS, now), [alerts, now]);
   return (
     <>
+      <VitalChart title="Blood pressure" data={bpData} {...guides.bp} episodes={bpEpisodes} height={height} {...BP} />
+      <VitalChart title="Heart rate" data={hrData} {...guides.hr} episodes={hrEpisodes} height={height} {...PULSE} />
       <VitalChart
-        title="Blood pressure trend"
-        data={bpData}
-        bands={bands.bp}
-        episodes={bpEpisodes}
+        title="Oxygen saturation"
+        data={spo2Data}
+        {...guides.spo2}
+        episodes={spo2Episodes}
         height={height}
-        {...BP}
-      />
-      <VitalChart
-        title="Heart rate and SpO2 trend"
-        data={pulseData}
-        bands={bands.pulse}
-        episodes={pulseEpisodes}
-        height={height}
-        {...PULSE}
+        {...OXYGEN}
       />
       <p className="chart-key muted">
         {baseline
-          ? 'Dashed line: the patient’s baseline. Shaded band: baseline up to the limit where a medium alert opens.'
-          : 'The baseline is drawn once the infusion has started.'}{' '}
-        Shaded columns: alert episodes (red high, amber medium).
+          ? 'Teal band: the patient’s baseline (dashed) up to where a medium alert opens. '
+          : 'The baseline band is drawn once the infusion has started. '}
+        Dotted lines: the protocol’s alert limits (amber medium, red high). Shaded columns: alert episodes (red high,
+        amber medium).
       </p>
     </>
   );

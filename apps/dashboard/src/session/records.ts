@@ -32,9 +32,10 @@ export interface ReadingsPage {
 
 /** The parts of a protocol's rules the chart draws; the whole set is in libs/vitals (`ProtocolRules`). */
 export interface ChartRules {
-  bpRise: { mediumPct: number };
-  hrRise: { mediumPct: number; mediumMin: number };
-  spo2Low: { medium: number };
+  bpRise: { mediumPct: number; highSbp: number };
+  hrRise: { mediumPct: number; mediumMin: number; highMin: number };
+  spo2Low: { medium: number; high: number };
+  hrLow: { medium: number; high: number };
 }
 
 export interface ProtocolRecord {
