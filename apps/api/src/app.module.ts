@@ -29,6 +29,10 @@ import { DevicesController } from './devices/devices.controller.js';
 import { DevicesService } from './devices/devices.service.js';
 import { DomainEvents } from './events/domain-events.js';
 import { HealthController } from './health/health.controller.js';
+import { Hl7Intake } from './hl7/hl7-intake.js';
+import { Hl7Messages } from './hl7/hl7-messages.js';
+import { Hl7Sources } from './hl7/hl7-sources.js';
+import { MllpListener } from './hl7/mllp-listener.js';
 import { DevicesGateway } from './ingest/devices.gateway.js';
 import { IngestTally } from './ingest/ingest-tally.js';
 import { IngestService } from './ingest/ingest.service.js';
@@ -104,6 +108,10 @@ export class AppModule {
         IngestTally,
         IngestService,
         DevicesGateway,
+        Hl7Sources,
+        Hl7Messages,
+        Hl7Intake,
+        MllpListener,
         WardService,
         WardGateway,
       ],

@@ -21,6 +21,9 @@ export interface AppConfig {
   corsOrigin: string | null;
   /** TEST_CLOCK=1 (never in production): tests may move the clinical clock forward. */
   testClock: boolean;
+  /** HL7 v2 MLLP listener: off unless HL7_MLLP_PORT is set (0: any free port). */
+  hl7MllpPort: number | null;
+  hl7MllpHost: string;
   /** DEMO=1 (never in production): the demo's accounts are active; without it they are deactivated. */
   demo: boolean;
 }
@@ -84,6 +87,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginLockoutSeconds: integer(env, 'LOGIN_LOCKOUT_SECONDS', 300, 1, 86400, problems),
     corsOrigin: env.CORS_ORIGIN?.trim() || null,
     testClock: env.TEST_CLOCK === '1' && !production,
+    hl7MllpPort: env.HL7_MLLP_PORT?.trim() ? integer(env, 'HL7_MLLP_PORT', 0, 0, 65535, problems) : null,
+    hl7MllpHost: env.HL7_MLLP_HOST?.trim() || env.HOST?.trim() || (demo ? '127.0.0.1' : '0.0.0.0'),
     demo,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -9,6 +9,7 @@ import { AlertRow } from '../alerts/alert.entity.js';
 import { AlertTransition } from '../alerts/alert-transition.entity.js';
 import { EngineStateRow } from '../alerts/engine-state.entity.js';
 import { Device } from '../devices/device.entity.js';
+import { Hl7MessageRow } from '../hl7/hl7-message.entity.js';
 import { Protocol } from '../protocols/protocol.entity.js';
 import { ReadingRow } from '../readings/reading.entity.js';
 import { Session } from '../sessions/session.entity.js';
@@ -31,4 +32,5 @@ export const ENTITIES = [
   DischargeChecklistRow,
   SignatureRow,
   AddendumRow,
+  Hl7MessageRow,
 ];
