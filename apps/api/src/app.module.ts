@@ -28,6 +28,8 @@ import { DemoAccounts } from './demo/demo-accounts.js';
 import { DevicesController } from './devices/devices.controller.js';
 import { DevicesService } from './devices/devices.service.js';
 import { DomainEvents } from './events/domain-events.js';
+import { FhirExport } from './fhir/fhir-export.js';
+import { FhirController } from './fhir/fhir.controller.js';
 import { HealthController } from './health/health.controller.js';
 import { Hl7Intake } from './hl7/hl7-intake.js';
 import { Hl7Messages } from './hl7/hl7-messages.js';
@@ -80,6 +82,7 @@ export class AppModule {
         AlertsController,
         AuditController,
         RecoveryController,
+        FhirController,
         ...(config.testClock ? [TestClockController] : []),
       ],
       providers: [
@@ -112,6 +115,7 @@ export class AppModule {
         Hl7Messages,
         Hl7Intake,
         MllpListener,
+        FhirExport,
         WardService,
         WardGateway,
       ],
