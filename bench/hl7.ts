@@ -216,7 +216,7 @@ await writeSection(
 
 - Command: \`npm run bench:hl7\` — ${CONNECTIONS} MLLP connections (one per registered HL7 source, each bound to an open session), ORU^R01 messages of 5 observations (HR, SpO2, RR, NIBP systolic/diastolic: one reading each), one message outstanding per connection as a gateway in original mode sends them. Open-loop pacing: latency counts from each message's scheduled send time. ${WARMUP_S} s warm-up and ${STEP_S} s measured per rate; 1,000/s first; then the rate rises while p99 < 100 ms and the rate is reached, or falls until both hold.
 - An AA means the message was parsed, mapped, its source found, its control id recorded and its reading committed to PostgreSQL.
-- Machine: ${machine()}; the client, the service and PostgreSQL share it, and **other processes were using the same 2 cores during the run**, so these numbers are a floor, not a capacity plan.
+- Machine: ${machine()}; the client, the service and PostgreSQL share it, and **other processes were using the same cores during the run** (load average ${os.loadavg()[0]!.toFixed(0)} at its end), so these numbers are a floor, not a capacity plan.
 - Database: ${database.kind}
 - Run: ${new Date().toISOString()}
 
@@ -225,6 +225,6 @@ await writeSection(
 ${rows.join('\n')}
 
 - At 1,000 messages/s: **p50 ${ms(at1000.p50)} ms, p99 ${ms(at1000.p99)} ms**.
-- Most messages/s with p99 < 100 ms: **${best ? fmt(best.target) : 'below 1,000'}** (of the rates tried).
+- Most messages/s with p99 < 100 ms: **${best ? fmt(best.target) : `none of the rates tried (down to ${fmt(Math.min(...steps.map((s) => s.target)))}/s)`}**.
 - The socket.io path in the same run (${CONNECTIONS} device connections, 8 readings in flight each): **${fmt(socketPath!.perSecond)} durable readings/s** (p50 ${ms(socketPath!.latencyMs.p50)} ms, p99 ${ms(socketPath!.latencyMs.p99)} ms). An HL7 message here carries one reading, so messages/s compare with readings/s.`,
 );
