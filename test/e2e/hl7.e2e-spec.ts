@@ -289,6 +289,10 @@ describe('HL7 v2 in (IHE PCD-01 over MLLP)', () => {
     ])
       expect(codes).toContain(code);
     expect(codes.some((c) => /outside MLLP frames|larger than/.test(c ?? ''))).toBe(true);
+    // Revoked: the source is unknown again at once, and nothing more is stored.
+    await world.admin.ok(`/devices/${devices.acme}/revoke`);
+    expect(ackSummary(await fresh.send(good('AFTER-REVOKE')))).toMatchObject({ code: 'AR', error: 'unknown_source' });
+    expect(await allReadings()).toBe(before + 4);
     gateway.close();
     fresh.close();
     await world.a.nurse.ok(`/sessions/${session.id}/abort`, { reason: 'test over' });

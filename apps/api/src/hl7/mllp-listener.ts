@@ -5,6 +5,7 @@ import { type AuditContext, deviceActor } from '../audit/audit-context.js';
 import { type AuditEntry, AuditService } from '../audit/audit.service.js';
 import { logger } from '../common/logger.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { DevicesService } from '../devices/devices.service.js';
 import { Hl7Intake, type Outcome } from './hl7-intake.js';
 import { frame, MllpDecoder } from './mllp-framing.js';
 
@@ -44,6 +45,7 @@ export class MllpListener {
   constructor(
     private readonly intake: Hl7Intake,
     private readonly audit: AuditService,
+    private readonly devices: DevicesService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -153,6 +155,7 @@ export class MllpListener {
         { action: 'hl7.connect', entityType: 'device', entityId: device.deviceId, siteId: device.siteId },
         device.deviceId,
       );
+      void this.devices.touch(device.deviceId).catch(() => undefined);
     }
     if (outcome.refusal) this.recordRefusal(connection, outcome);
     if (!connection.socket.destroyed) connection.socket.write(frame(outcome.ack));
