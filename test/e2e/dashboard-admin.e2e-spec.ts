@@ -146,4 +146,24 @@ describe('the admin page in a browser', () => {
     await eventually(async () => expect(Date.parse((await lastSeen())!)).toBeGreaterThanOrEqual(atConnect + 1000));
     await expectNoSeriousAxeViolations(page);
   });
+
+  it('registers a monitor that reports over HL7 v2 from the devices form', async () => {
+    const devices = page.locator('section[aria-labelledby="devices-title"]');
+    const name = unique('Chair 9 monitor');
+    await devices.getByLabel('Name', { exact: true }).fill(name);
+    await devices.getByLabel('HL7 sending application (MSH-3, optional)').fill('AcmeGateway');
+    await devices.getByLabel('HL7 facility (MSH-4)').fill('ICU');
+    await devices.getByLabel('EUI-64 or bed (PV1-3)').fill('00-11-22-33-44-55-66-77');
+    await devices.getByRole('button', { name: 'Add device' }).click();
+    await devices.getByRole('cell', { name: 'HL7 AcmeGateway @ ICU, EUI-64 0011223344556677', exact: true }).waitFor();
+    // No token to copy for an HL7 source: it is known by its MSH-3/4 and EUI-64.
+    expect(await devices.locator('.token-once').count()).toBe(0);
+    const listed = (await admin.get('/devices')).body as { name: string; hl7Source: unknown }[];
+    expect(listed.find((d) => d.name === name)?.hl7Source).toEqual({
+      sendingApplication: 'AcmeGateway',
+      sendingFacility: 'ICU',
+      eui64: '0011223344556677',
+      bed: null,
+    });
+  });
 });

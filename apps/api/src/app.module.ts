@@ -33,7 +33,13 @@ import { DevicesController } from './devices/devices.controller.js';
 import { DevicesService } from './devices/devices.service.js';
 import { DomainEvents } from './events/domain-events.js';
 import { LocalUserChanges, UserChanges } from './events/user-changes.js';
+import { FhirExport } from './fhir/fhir-export.js';
+import { FhirController } from './fhir/fhir.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { Hl7Intake } from './hl7/hl7-intake.js';
+import { Hl7Messages } from './hl7/hl7-messages.js';
+import { Hl7Sources } from './hl7/hl7-sources.js';
+import { MllpListener } from './hl7/mllp-listener.js';
 import { DevicesGateway } from './ingest/devices.gateway.js';
 import { IngestTally } from './ingest/ingest-tally.js';
 import { IngestService } from './ingest/ingest.service.js';
@@ -81,6 +87,7 @@ export class AppModule {
         AlertsController,
         AuditController,
         RecoveryController,
+        FhirController,
         ...(config.testClock ? [TestClockController] : []),
       ],
       providers: [
@@ -114,6 +121,11 @@ export class AppModule {
         IngestTally,
         IngestService,
         DevicesGateway,
+        Hl7Sources,
+        Hl7Messages,
+        Hl7Intake,
+        MllpListener,
+        FhirExport,
         WardService,
         WardGateway,
       ],

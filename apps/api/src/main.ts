@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from './config/config.js';
 import { EmbeddedDatabase, loadOrCreateSecrets } from './database/embedded.js';
 import { provisionEmbeddedDatabase } from './database/embedded-provision.js';
 import { APP_ROLE, warnAboutPrivilegedRole } from './database/roles.js';
+import { MllpListener } from './hl7/mllp-listener.js';
 import { IngestService } from './ingest/ingest.service.js';
 import { ReadingWriter } from './ingest/reading-writer.js';
 
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
       if (app) {
         app.get(IngestService).stopAccepting();
         await app.get(ReadingWriter).drain();
+        await app.get(MllpListener).stop();
         // The acknowledgements of the last batch go out on the next turns of the event loop.
         await new Promise((resolve) => setTimeout(resolve, 100));
         // Acknowledgements are out; now let go of the clients: sockets first, then idle keep-alive
@@ -77,6 +79,8 @@ async function main(): Promise<void> {
   try {
     ({ app, sockets } = await createApp(config, databaseUrl, jwtSecret));
     await app.listen(config.port, config.host);
+    const mllpPort = await app.get(MllpListener).start();
+    if (mllpPort !== null && process.env.PRINT_LISTENING_PORT === '1') process.stdout.write(`MLLP ${mllpPort}\n`);
   } catch (error) {
     await embedded?.stop().catch(() => undefined);
     throw error;

@@ -25,6 +25,9 @@ export interface AppConfig {
   trustProxy: TrustProxy;
   /** TEST_CLOCK=1 (never in production): tests may move the clinical clock forward. */
   testClock: boolean;
+  /** HL7 v2 MLLP listener: off unless HL7_MLLP_PORT is set (0: any free port). */
+  hl7MllpPort: number | null;
+  hl7MllpHost: string;
   /** DEMO=1 (never in production): the demo's accounts are active; without it they are deactivated. */
   demo: boolean;
 }
@@ -92,6 +95,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigin: env.CORS_ORIGIN?.trim() || null,
     trustProxy: typeof trustProxy === 'string' ? { setting: false, trusted: () => false } : trustProxy,
     testClock: env.TEST_CLOCK === '1' && !production,
+    hl7MllpPort: env.HL7_MLLP_PORT?.trim() ? integer(env, 'HL7_MLLP_PORT', 0, 0, 65535, problems) : null,
+    hl7MllpHost: env.HL7_MLLP_HOST?.trim() || env.HOST?.trim() || (demo ? '127.0.0.1' : '0.0.0.0'),
     demo,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -10,6 +10,7 @@ import { AlertRow } from '../alerts/alert.entity.js';
 import { AlertTransition } from '../alerts/alert-transition.entity.js';
 import { EngineStateRow } from '../alerts/engine-state.entity.js';
 import { Device } from '../devices/device.entity.js';
+import { Hl7MessageRow } from '../hl7/hl7-message.entity.js';
 import { Protocol } from '../protocols/protocol.entity.js';
 import { ReadingRow } from '../readings/reading.entity.js';
 import { Session } from '../sessions/session.entity.js';
@@ -33,4 +34,5 @@ export const ENTITIES = [
   SignatureRow,
   AddendumRow,
   RevokedToken,
+  Hl7MessageRow,
 ];

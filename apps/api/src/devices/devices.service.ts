@@ -11,10 +11,23 @@ import { Site } from '../sites/site.entity.js';
 import { hashDeviceToken, looksLikeDeviceToken, newDeviceToken } from './device-token.js';
 import { Device } from './device.entity.js';
 
+export interface Hl7Source {
+  sendingApplication: string;
+  sendingFacility?: string;
+  eui64?: string;
+  bed?: string;
+}
+
 export interface DeviceView {
   id: string;
   siteId: string;
   name: string;
+  hl7Source: {
+    sendingApplication: string;
+    sendingFacility: string | null;
+    eui64: string | null;
+    bed: string | null;
+  } | null;
   createdAt: Date;
   revokedAt: Date | null;
   lastSeenAt: Date | null;
@@ -22,7 +35,31 @@ export interface DeviceView {
 
 function toView(device: Device): DeviceView {
   const { id, siteId, name, createdAt, revokedAt, lastSeenAt } = device;
-  return { id, siteId, name, createdAt, revokedAt, lastSeenAt };
+  const hl7Source = device.hl7Application
+    ? {
+        sendingApplication: device.hl7Application,
+        sendingFacility: device.hl7Facility || null,
+        eui64: device.hl7Eui64,
+        bed: device.hl7Bed,
+      }
+    : null;
+  return { id, siteId, name, hl7Source, createdAt, revokedAt, lastSeenAt };
+}
+
+/** The source's columns, normalised as incoming messages are (trimmed, EUI-64 as 16 upper-case hex digits). */
+function hl7Columns(source: Hl7Source | undefined) {
+  if (!source) return { hl7Application: null, hl7Facility: null, hl7Eui64: null, hl7Bed: null };
+  if ((source.eui64 === undefined) === (source.bed === undefined)) {
+    throw new DomainError('validation_failed', 'an HL7 source names either the device (eui64) or the bed', {
+      field: 'hl7Source',
+    });
+  }
+  return {
+    hl7Application: source.sendingApplication.trim().replace(/\^+$/, ''),
+    hl7Facility: source.sendingFacility?.trim().replace(/\^+$/, '') ?? '',
+    hl7Eui64: source.eui64?.replace(/[-:]/g, '').toUpperCase() ?? null,
+    hl7Bed: source.bed?.trim().replace(/\^+$/, '') ?? null,
+  };
 }
 
 /** How stale a device's "last seen" may be while it streams. */
@@ -39,20 +76,36 @@ export class DevicesService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(siteId: string, name: string, context: AuditContext): Promise<DeviceView & { token: string }> {
+  async create(
+    siteId: string,
+    name: string,
+    context: AuditContext,
+    hl7Source?: Hl7Source,
+  ): Promise<DeviceView & { token: string | null }> {
+    const hl7 = hl7Columns(hl7Source);
     if (!(await this.sites.existsBy({ id: siteId }))) {
       throw new DomainError('validation_failed', 'unknown site', { field: 'siteId' });
     }
     const { token, hash } = newDeviceToken();
     const device = await this.audit.transaction(context, async (manager) => {
-      const created = await manager.save(manager.create(Device, { siteId, name, tokenHash: hash }));
+      const created = await manager
+        .save(manager.create(Device, { siteId, name, tokenHash: hash, ...hl7 }))
+        .catch((error: unknown) => {
+          if ((error as { code?: string }).code === '23505' && hl7Source) {
+            throw new DomainError('conflict', 'this HL7 source is already registered to a device', {
+              field: 'hl7Source',
+            });
+          }
+          throw error;
+        });
       const after = toView(created);
       return {
         result: created,
         audit: { action: 'device.create', entityType: 'device', entityId: created.id, siteId, after },
       };
     });
-    return { ...toView(device), token };
+    // An HL7 source never connects to /devices: its token is not handed out.
+    return { ...toView(device), token: hl7Source ? null : token };
   }
 
   async list(user: AuthUser): Promise<DeviceView[]> {
@@ -82,7 +135,7 @@ export class DevicesService {
   /** The live device a token belongs to, or `null`. */
   async authenticate(token: unknown): Promise<Device | null> {
     if (!looksLikeDeviceToken(token)) return null;
-    return this.devices.findOneBy({ tokenHash: hashDeviceToken(token), revokedAt: IsNull() });
+    return this.devices.findOneBy({ tokenHash: hashDeviceToken(token), revokedAt: IsNull(), hl7Application: IsNull() });
   }
 
   /** A device of one of the user's sites; another site's device is "not found". */

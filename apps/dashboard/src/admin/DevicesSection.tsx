@@ -13,6 +13,19 @@ interface Device {
   createdAt: string;
   revokedAt: string | null;
   lastSeenAt: string | null;
+  hl7Source?: {
+    sendingApplication: string;
+    sendingFacility: string | null;
+    eui64: string | null;
+    bed: string | null;
+  } | null;
+}
+
+/** "EUI-64 or bed" for a monitor that reports over HL7 v2 through a gateway. */
+function hl7Label(source: Device['hl7Source']): string {
+  if (!source) return 'socket';
+  const where = source.eui64 ? `EUI-64 ${source.eui64}` : `bed ${source.bed ?? ''}`;
+  return `HL7 ${source.sendingApplication}${source.sendingFacility ? ` @ ${source.sendingFacility}` : ''}, ${where}`;
 }
 
 /** The service notes a streaming device at least every 30 s; the list is asked again as often. */
@@ -36,18 +49,33 @@ export function DevicesSection({ sites, siteName }: { sites: Site[]; siteName: (
   const [siteId, setSiteId] = useState('');
   const [name, setName] = useState('');
   const [issued, setIssued] = useState<{ name: string; token: string } | null>(null);
+  const [hl7Application, setHl7Application] = useState('');
+  const [hl7Facility, setHl7Facility] = useState('');
+  const [hl7Where, setHl7Where] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
     setProblem(null);
     try {
-      const made = await post<Device & { token: string }>('/devices', {
+      const where = hl7Where.trim();
+      const hl7Source = hl7Application.trim()
+        ? {
+            sendingApplication: hl7Application.trim(),
+            ...(hl7Facility.trim() ? { sendingFacility: hl7Facility.trim() } : {}),
+            ...(/^([0-9A-Fa-f]{2}[-:]?){7}[0-9A-Fa-f]{2}$/.test(where) ? { eui64: where } : { bed: where }),
+          }
+        : undefined;
+      const made = await post<Device & { token: string | null }>('/devices', {
         siteId: siteId || sites[0]?.id,
         name: name.trim(),
+        ...(hl7Source ? { hl7Source } : {}),
       });
-      setIssued({ name: made.name, token: made.token });
+      if (made.token) setIssued({ name: made.name, token: made.token });
       setName('');
+      setHl7Application('');
+      setHl7Facility('');
+      setHl7Where('');
       devices.reload();
     } catch (error) {
       setProblem(error instanceof Error ? error.message : 'The device was not created.');
@@ -88,6 +116,30 @@ export function DevicesSection({ sites, siteName }: { sites: Site[]; siteName: (
             placeholder="Chair 3 monitor"
           />
         </label>
+        <label>
+          HL7 sending application (MSH-3, optional)
+          <input value={hl7Application} onChange={(e) => setHl7Application(e.target.value)} maxLength={227} />
+        </label>
+        <label>
+          HL7 facility (MSH-4)
+          <input
+            value={hl7Facility}
+            onChange={(e) => setHl7Facility(e.target.value)}
+            maxLength={227}
+            disabled={!hl7Application.trim()}
+          />
+        </label>
+        <label>
+          EUI-64 or bed (PV1-3)
+          <input
+            value={hl7Where}
+            onChange={(e) => setHl7Where(e.target.value)}
+            maxLength={200}
+            required={Boolean(hl7Application.trim())}
+            disabled={!hl7Application.trim()}
+            placeholder="0123456789ABCDEF"
+          />
+        </label>
         <button type="submit" className="primary" disabled={sites.length === 0}>
           Add device
         </button>
@@ -106,10 +158,11 @@ export function DevicesSection({ sites, siteName }: { sites: Site[]; siteName: (
       {problem && <p className="problem">{problem}</p>}
       <Table
         problem={devices.problem}
-        head={['Name', 'Site', 'Last seen', 'Status', '']}
+        head={['Name', 'Site', 'Connection', 'Last seen', 'Status', '']}
         rows={devices.items?.map((d) => [
           d.name,
           siteName(d.siteId),
+          hl7Label(d.hl7Source),
           lastSeen(d.lastSeenAt, now),
           d.revokedAt ? `revoked ${formatDateTime(d.revokedAt)}` : 'active',
           d.revokedAt ? (
