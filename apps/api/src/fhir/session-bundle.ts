@@ -20,11 +20,11 @@ export interface SessionStory {
   observations: {
     id: string;
     observedAt: string;
-    moaas: number;
-    oriented: boolean;
-    steadyGait: boolean;
-    nausea: string;
-    pain: number;
+    moaas: number | null;
+    oriented: boolean | null;
+    steadyGait: boolean | null;
+    nausea: string | null;
+    pain: number | null;
     notes: string | null;
   }[];
   signature: {
@@ -149,12 +149,13 @@ export function sessionBundle(story: SessionStory, now: Date): Resource {
       subject: { reference: refs.patient },
       encounter: { reference: refs.encounter },
       effectiveDateTime: o.observedAt,
+      // Only the items the nurse assessed: an item left out was not observed, and says nothing.
       component: [
-        { code: { text: 'MOAA/S (0-5)' }, valueInteger: o.moaas },
-        { code: { text: 'Oriented' }, valueBoolean: o.oriented },
-        { code: { text: 'Steady gait' }, valueBoolean: o.steadyGait },
-        { code: { text: 'Nausea' }, valueString: o.nausea },
-        {
+        o.moaas !== null && { code: { text: 'MOAA/S (0-5)' }, valueInteger: o.moaas },
+        o.oriented !== null && { code: { text: 'Oriented' }, valueBoolean: o.oriented },
+        o.steadyGait !== null && { code: { text: 'Steady gait' }, valueBoolean: o.steadyGait },
+        o.nausea !== null && { code: { text: 'Nausea' }, valueString: o.nausea },
+        o.pain !== null && {
           code: {
             coding: [
               {
@@ -166,7 +167,7 @@ export function sessionBundle(story: SessionStory, now: Date): Resource {
           },
           valueInteger: o.pain,
         },
-      ],
+      ].filter((component) => component !== false),
       ...(o.notes ? { note: [{ text: o.notes }] } : {}),
     });
   }

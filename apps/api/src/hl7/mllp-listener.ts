@@ -155,7 +155,9 @@ export class MllpListener {
         { action: 'hl7.connect', entityType: 'device', entityId: device.deviceId, siteId: device.siteId },
         device.deviceId,
       );
-      void this.devices.touch(device.deviceId).catch(() => undefined);
+      this.devices.seen(device.deviceId, true);
+    } else if (device) {
+      this.devices.seen(device.deviceId);
     }
     if (outcome.refusal) this.recordRefusal(connection, outcome);
     if (!connection.socket.destroyed) connection.socket.write(frame(outcome.ack));
