@@ -80,7 +80,7 @@ describe('FHIR R4 out (GET /sessions/:id/fhir)', () => {
     await nurse.ok('/test/clock', { advanceMs: 61 * 60_000 });
     const signed = await clinician.ok(`/sessions/${session.id}/discharge-signoff`, {
       password: PASSWORD,
-      meaning: 'approved for discharge',
+      meaning: 'discharge_approved',
     });
     monitor.close();
 

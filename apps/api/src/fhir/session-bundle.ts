@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { VitalsEvent } from '#contracts';
+import { meaningText, type VitalsEvent } from '#contracts';
 import type { AlertView } from '../alerts/alert-view.js';
 import { LOINC, type Resource, vitalSignsOf } from './vital-signs.js';
 
@@ -179,7 +179,7 @@ export function sessionBundle(story: SessionStory, now: Date): Resource {
       id: id('signature'),
       target: [{ reference: refs.encounter }],
       recorded: s.signedAt,
-      reason: [{ text: s.meaning }],
+      reason: [{ coding: [{ system: `${SYSTEM}:signature-meaning`, code: s.meaning }], text: meaningText(s.meaning) }],
       activity: {
         coding: [
           {
