@@ -12,11 +12,12 @@ const replay = (file: string) =>
   );
 
 describe('npm run replay', () => {
-  it('prints the baseline and the high BP rise of the ICU surge recording, the same twice', () => {
+  it('prints the baseline and the BP rise of the ICU surge recording, the same twice', () => {
     const first = replay('icu-bp-surge-133243.csv');
     expect(first).toMatch(/^baseline: SBP \d+ DBP \d+ HR [\d.]+/m);
-    expect(first).toMatch(/t=22620s\s+opened\s+bp_rise\s+high\s+active\s+SBP 220 ≥ 180/);
-    expect(first).toMatch(/cleared\s+bp_rise\s+high\s+cleared/);
+    // 220/81 … 221/87 have a pulse pressure over 100: implausible, they need a plausible confirming reading.
+    expect(first).not.toMatch(/t=22620s\s+opened\s+bp_rise/);
+    expect(first).toMatch(/t=39720s\s+opened\s+bp_rise\s+medium/);
     expect(replay('icu-bp-surge-133243.csv')).toBe(first);
   });
 
