@@ -36,6 +36,8 @@ import { ReadingWriter } from './ingest/reading-writer.js';
 import { SessionBindings } from './ingest/session-bindings.js';
 import { ProtocolsController } from './protocols/protocols.controller.js';
 import { ReadingsService } from './readings/readings.service.js';
+import { SeriesController } from './series/series.controller.js';
+import { SeriesService } from './series/series.service.js';
 import { SessionsController } from './sessions/sessions.controller.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { SitesController } from './sites/sites.controller.js';
@@ -76,6 +78,7 @@ export class AppModule {
         AlertsController,
         AuditController,
         RecoveryController,
+        SeriesController,
         ...(config.testClock ? [TestClockController] : []),
       ],
       providers: [
@@ -86,6 +89,7 @@ export class AppModule {
         AuditService,
         Clock,
         SessionStory,
+        SeriesService,
         RecoveryService,
         AuditTrail,
         LoginThrottle,

@@ -5,6 +5,7 @@ import { Header } from './components/Header';
 import { LoginPage } from './pages/LoginPage';
 import { SessionPage } from './pages/SessionPage';
 import { WardBoard } from './pages/WardBoard';
+import { PatientSeriesPage } from './series/PatientSeriesPage';
 import { usePath } from './router';
 import { signIn } from './sign-in';
 import { WardProvider } from './ward/ward-context';
@@ -25,10 +26,20 @@ export function App() {
     );
   }
   const sessionId = /^\/sessions\/([0-9a-f-]{36})$/i.exec(path)?.[1];
+  const patientRef = /^\/patients\/([^/]+)\/series$/.exec(path)?.[1];
+  const siteId = new URLSearchParams(location.search).get('siteId');
+  const page =
+    patientRef && siteId ? (
+      <PatientSeriesPage key={path} patientRef={decodeURIComponent(patientRef)} siteId={siteId} />
+    ) : sessionId ? (
+      <SessionPage key={sessionId} sessionId={sessionId} />
+    ) : (
+      <WardBoard />
+    );
   return (
     <WardProvider token={token}>
       <Header user={user} ward />
-      <main id="main">{sessionId ? <SessionPage key={sessionId} sessionId={sessionId} /> : <WardBoard />}</main>
+      <main id="main">{page}</main>
     </WardProvider>
   );
 }
