@@ -36,6 +36,8 @@ import { ReadingWriter } from './ingest/reading-writer.js';
 import { SessionBindings } from './ingest/session-bindings.js';
 import { ProtocolsController } from './protocols/protocols.controller.js';
 import { ReadingsService } from './readings/readings.service.js';
+import { RemsController } from './rems/rems.controller.js';
+import { RemsService } from './rems/rems.service.js';
 import { SeriesController } from './series/series.controller.js';
 import { SeriesService } from './series/series.service.js';
 import { SessionsController } from './sessions/sessions.controller.js';
@@ -79,6 +81,7 @@ export class AppModule {
         AuditController,
         RecoveryController,
         SeriesController,
+        RemsController,
         ...(config.testClock ? [TestClockController] : []),
       ],
       providers: [
@@ -90,6 +93,7 @@ export class AppModule {
         Clock,
         SessionStory,
         SeriesService,
+        RemsService,
         RecoveryService,
         AuditTrail,
         LoginThrottle,

@@ -54,6 +54,8 @@ export class RecoveryService {
           nausea: dto.nausea,
           pain: dto.pain,
           notes: dto.notes?.trim() || null,
+          dissociation: dto.dissociation ?? null,
+          respiratoryDepression: dto.respiratoryDepression ?? null,
           recordedBy: user.id,
         }),
       );

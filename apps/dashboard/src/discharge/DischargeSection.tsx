@@ -25,6 +25,8 @@ export function DischargeSection(props: { sessionId: string; phase: string; role
       <div className="discharge-head">
         <h2 id="discharge-title">Recovery and discharge</h2>
         <PrintRecordButton sessionId={sessionId} />
+        {/* Esketamine sessions only: the service answers 409 for others, shown beside the button. */}
+        <PrintRecordButton sessionId={sessionId} page="rems-form" label="REMS monitoring form" />
       </div>
       {problem && <p className="problem">{problem}</p>}
       <div className="discharge-grid">

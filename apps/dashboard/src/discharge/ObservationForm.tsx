@@ -13,6 +13,9 @@ export function ObservationForm({ sessionId, onSaved }: { sessionId: string; onS
   const [nausea, setNausea] = useState<Nausea>('none');
   const [pain, setPain] = useState('0');
   const [notes, setNotes] = useState('');
+  // The esketamine REMS form's assessments; '' = not assessed (left out of the request).
+  const [dissociation, setDissociation] = useState<Nausea | ''>('');
+  const [respiratory, setRespiratory] = useState<'' | 'no' | 'yes'>('');
   const { busy, problem, run } = useSubmit();
 
   const submit = async (event: FormEvent) => {
@@ -26,6 +29,8 @@ export function ObservationForm({ sessionId, onSaved }: { sessionId: string; onS
         nausea,
         pain: Number(pain),
         ...(notes.trim() ? { notes: notes.trim() } : {}),
+        ...(dissociation ? { dissociation } : {}),
+        ...(respiratory ? { respiratoryDepression: respiratory === 'yes' } : {}),
       });
     });
     if (!saved) return;
@@ -36,6 +41,8 @@ export function ObservationForm({ sessionId, onSaved }: { sessionId: string; onS
     setNausea('none');
     setPain('0');
     setNotes('');
+    setDissociation('');
+    setRespiratory('');
     onSaved();
   };
 
@@ -84,6 +91,25 @@ export function ObservationForm({ sessionId, onSaved }: { sessionId: string; onS
           onChange={(e) => setPain(e.target.value)}
           required
         />
+      </label>
+      <label>
+        Dissociation
+        <select value={dissociation} onChange={(e) => setDissociation(e.target.value as Nausea | '')}>
+          <option value="">not assessed</option>
+          {NAUSEA.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Respiratory depression
+        <select value={respiratory} onChange={(e) => setRespiratory(e.target.value as '' | 'no' | 'yes')}>
+          <option value="">not assessed</option>
+          <option value="no">no</option>
+          <option value="yes">yes</option>
+        </select>
       </label>
       <label className="wide">
         Notes

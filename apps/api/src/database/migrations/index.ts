@@ -4,6 +4,7 @@ import { AuditTrail1763900000000 } from './1763900000000-audit-trail.js';
 import { Recovery1764000000000 } from './1764000000000-recovery.js';
 import { DemoAccounts1764100000000 } from './1764100000000-demo-accounts.js';
 import { ProtocolRefinements1764200000000 } from './1764200000000-protocol-refinements.js';
+import { RemsAssessments1764300000000 } from './1764300000000-rems-assessments.js';
 
 /** Every migration, in order. Listed here rather than globbed so the build is explicit. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Recovery1764000000000,
   DemoAccounts1764100000000,
   ProtocolRefinements1764200000000,
+  RemsAssessments1764300000000,
 ];
