@@ -36,6 +36,8 @@ import { ReadingWriter } from './ingest/reading-writer.js';
 import { SessionBindings } from './ingest/session-bindings.js';
 import { ProtocolsController } from './protocols/protocols.controller.js';
 import { ReadingsService } from './readings/readings.service.js';
+import { AlarmBurdenController } from './reports/alarm-burden.controller.js';
+import { AlarmBurdenService } from './reports/alarm-burden.service.js';
 import { RemsController } from './rems/rems.controller.js';
 import { RemsService } from './rems/rems.service.js';
 import { SeriesController } from './series/series.controller.js';
@@ -82,6 +84,7 @@ export class AppModule {
         RecoveryController,
         SeriesController,
         RemsController,
+        AlarmBurdenController,
         ...(config.testClock ? [TestClockController] : []),
       ],
       providers: [
@@ -94,6 +97,7 @@ export class AppModule {
         SessionStory,
         SeriesService,
         RemsService,
+        AlarmBurdenService,
         RecoveryService,
         AuditTrail,
         LoginThrottle,
