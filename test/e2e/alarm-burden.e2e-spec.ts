@@ -1,6 +1,9 @@
+import path from 'node:path';
+import { chromium } from 'playwright-core';
 import { startApp, type RunningApp } from '../support/app';
 import { buildWorld, connectDevice, eventually, sessionBody, unique, type World } from '../support/api';
 import { createTestDatabase, query } from '../support/database';
+import { ROOT } from '../support/processes';
 
 const DAY = 24 * 3600_000;
 
@@ -164,5 +167,41 @@ describe('the alarm-burden report over a simulated week', () => {
     );
     expect(other.status).toBe(404);
     expect((await world.a.nurse.get(`/reports/alarm-burden?siteId=${world.a.siteId}&from=x&to=y`)).status).toBe(403);
+  });
+
+  it('shows the report with its per-day plot to a clinician in the dashboard', async () => {
+    const username = unique('burden-clinician').toLowerCase();
+    const password = 'burden-password-123';
+    await world.admin.ok('/users', {
+      username,
+      displayName: 'Dr Lena Ortiz',
+      role: 'clinician',
+      password,
+      siteIds: [world.a.siteId],
+    });
+    const expected = (
+      await report({
+        from: new Date(now - 7 * DAY).toISOString().slice(0, 10) + 'T00:00:00.000Z',
+        to: new Date(now + DAY).toISOString().slice(0, 10) + 'T00:00:00.000Z',
+      })
+    ).body as Report;
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox'],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(app.url);
+      await page.getByLabel('Username').fill(username);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('link', { name: 'Alarm burden' }).click();
+      await page.getByTestId('burden-ratio').waitFor();
+      expect(await page.getByTestId('burden-ratio').innerText()).toBe(`${expected.ratio} ×`);
+      await page.locator('.burden-chart canvas').waitFor();
+      await page.screenshot({ path: path.join(ROOT, 'docs/screenshots/alarm-burden.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
   });
 });

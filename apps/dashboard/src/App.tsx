@@ -5,6 +5,7 @@ import { Header } from './components/Header';
 import { LoginPage } from './pages/LoginPage';
 import { SessionPage } from './pages/SessionPage';
 import { WardBoard } from './pages/WardBoard';
+import { AlarmBurdenPage } from './reports/AlarmBurdenPage';
 import { PatientSeriesPage } from './series/PatientSeriesPage';
 import { usePath } from './router';
 import { signIn } from './sign-in';
@@ -21,7 +22,9 @@ export function App() {
     return (
       <>
         <Header user={user} />
-        <main id="main">{path === '/audit' ? <AuditPage /> : <AdminPage />}</main>
+        <main id="main">
+          {path === '/audit' ? <AuditPage /> : path === '/reports/alarm-burden' ? <AlarmBurdenPage /> : <AdminPage />}
+        </main>
       </>
     );
   }
@@ -29,7 +32,9 @@ export function App() {
   const patientRef = /^\/patients\/([^/]+)\/series$/.exec(path)?.[1];
   const siteId = new URLSearchParams(location.search).get('siteId');
   const page =
-    patientRef && siteId ? (
+    path === '/reports/alarm-burden' && user.role === 'clinician' ? (
+      <AlarmBurdenPage />
+    ) : patientRef && siteId ? (
       <PatientSeriesPage key={path} patientRef={decodeURIComponent(patientRef)} siteId={siteId} />
     ) : sessionId ? (
       <SessionPage key={sessionId} sessionId={sessionId} />
