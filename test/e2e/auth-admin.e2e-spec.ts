@@ -209,20 +209,28 @@ describe('authentication and administration', () => {
     }[];
     const iv = protocols.find((p) => p.key === 'iv-ketamine' && p.version === 1)!;
     expect(iv.rules.bpRise).toMatchObject({ mediumPct: 20, highPct: 40, highSbp: 180, highDbp: 110 });
-    const rules = { ...iv.rules, bpRise: { ...iv.rules.bpRise, mediumPct: 25 } };
-    const v2 = await world.admin.post('/protocols', { key: 'iv-ketamine', name: 'IV ketamine v2', route: 'iv', rules });
-    expect(v2.status).toBe(201);
-    expect(v2.body).toMatchObject({ key: 'iv-ketamine', version: 2 });
+    // v2 is v1 with CLINICAL.md's refinements (seeded by a migration); a new version builds on it.
+    const newest = protocols.find((p) => p.key === 'iv-ketamine' && p.version === 2)!;
+    expect(newest.rules.bpRise).toMatchObject({ ...iv.rules.bpRise, bpPlausibility: true });
+    expect(newest.rules.signalLost).toMatchObject({ sensorSeconds: 60, cuffIntervalMinutes: 5 });
+    const rules = { ...newest.rules, bpRise: { ...newest.rules.bpRise, mediumPct: 25 } };
+    const v3 = await world.admin.post('/protocols', { key: 'iv-ketamine', name: 'IV ketamine v3', route: 'iv', rules });
+    expect(v3.status).toBe(201);
+    expect(v3.body).toMatchObject({ key: 'iv-ketamine', version: 3 });
     const bad = await world.admin.post('/protocols', {
       key: 'iv-ketamine',
       name: 'broken',
       route: 'iv',
-      rules: { ...iv.rules, bpRise: { ...iv.rules.bpRise, mediumPct: 50 } },
+      rules: { ...newest.rules, bpRise: { ...newest.rules.bpRise, mediumPct: 50 } },
     });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain('bpRise.mediumPct must be below bpRise.highPct');
     const after = (await world.admin.get('/protocols')).body as { key: string; version: number }[];
-    expect(after.filter((p) => p.key === 'iv-ketamine').map((p) => p.version)).toEqual([2, 1]);
+    expect(after.filter((p) => p.key === 'iv-ketamine').map((p) => p.version)).toEqual([3, 2, 1]);
+    // A publication without the refinements' fields is refused: new versions carry them.
+    const old = await world.admin.post('/protocols', { key: 'iv-ketamine', name: 'old', route: 'iv', rules: iv.rules });
+    expect(old.status).toBe(400);
+    expect(old.body.message).toContain('signalLost.sensorSeconds must be a number');
   });
 
   it('lets admins create sites and staff see only their own', async () => {

@@ -47,6 +47,12 @@ import { ReadingWriter } from './ingest/reading-writer.js';
 import { SessionBindings } from './ingest/session-bindings.js';
 import { ProtocolsController } from './protocols/protocols.controller.js';
 import { ReadingsService } from './readings/readings.service.js';
+import { AlarmBurdenController } from './reports/alarm-burden.controller.js';
+import { AlarmBurdenService } from './reports/alarm-burden.service.js';
+import { RemsController } from './rems/rems.controller.js';
+import { RemsService } from './rems/rems.service.js';
+import { SeriesController } from './series/series.controller.js';
+import { SeriesService } from './series/series.service.js';
 import { SessionsController } from './sessions/sessions.controller.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { SitesController } from './sites/sites.controller.js';
@@ -88,6 +94,9 @@ export class AppModule {
         AuditController,
         RecoveryController,
         FhirController,
+        SeriesController,
+        RemsController,
+        AlarmBurdenController,
         ...(config.testClock ? [TestClockController] : []),
       ],
       providers: [
@@ -101,6 +110,9 @@ export class AppModule {
         AccessDenials,
         Clock,
         SessionStory,
+        SeriesService,
+        RemsService,
+        AlarmBurdenService,
         RecoveryService,
         AuditTrail,
         LoginThrottle,

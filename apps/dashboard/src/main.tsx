@@ -6,6 +6,7 @@ import './styles/board.css';
 import './styles/session.css';
 import './styles/admin.css';
 import './styles/discharge.css';
+import './styles/series.css';
 import { App } from './App';
 
 createRoot(document.getElementById('root')!).render(

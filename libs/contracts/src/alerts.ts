@@ -1,4 +1,13 @@
-export const ALERT_KINDS = ['bp_rise', 'hr_rise', 'spo2_low', 'hr_low', 'signal_lost'] as const;
+export const ALERT_KINDS = [
+  'bp_rise',
+  'hr_rise',
+  'spo2_low',
+  'hr_low',
+  'signal_lost',
+  'hr_signal_lost',
+  'spo2_signal_lost',
+  'bp_overdue',
+] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 export type AlertSeverity = 'low' | 'medium' | 'high';
 export type AlertState = 'active' | 'acknowledged' | 'cleared' | 'resolved';

@@ -58,3 +58,23 @@ describe('validateProtocolRules', () => {
     expect(validateProtocolRules([]).ok).toBe(false);
   });
 });
+
+describe('validateProtocolRules: the refinements of 2026-11-30', () => {
+  it('requires bpRise.bpPlausibility (true or false) and the per-parameter technical fields, in range', () => {
+    const rules = clone() as unknown as Record<string, Record<string, unknown>>;
+    delete rules.signalLost!.sensorSeconds;
+    rules.signalLost!.cuffIntervalMinutes = 0;
+    rules.bpRise!.bpPlausibility = 'yes';
+    const result = validateProtocolRules(rules);
+    expect(!result.ok && result.errors).toEqual([
+      'signalLost.sensorSeconds must be a number',
+      'signalLost.cuffIntervalMinutes must be from 1 to 60',
+    ]);
+    const fixed = clone() as unknown as Record<string, Record<string, unknown>>;
+    fixed.bpRise!.bpPlausibility = 'yes';
+    const second = validateProtocolRules(fixed);
+    expect(!second.ok && second.errors).toEqual(['bpRise.bpPlausibility must be true or false']);
+    fixed.bpRise!.bpPlausibility = false;
+    expect(validateProtocolRules(fixed).ok).toBe(true);
+  });
+});

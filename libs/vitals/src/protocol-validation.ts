@@ -22,10 +22,21 @@ const BOUNDS: Record<Exclude<keyof ProtocolRules, never>, Bounds> = {
   },
   spo2Low: { medium: [50, 100], high: [50, 100], persistSeconds: [0, 600] },
   hrLow: { medium: [20, 120], high: [10, 120], persistSeconds: [0, 600] },
-  signalLost: { noReadingSeconds: [5, 3600], zeroSeconds: [1, 600] },
+  signalLost: {
+    noReadingSeconds: [5, 3600],
+    zeroSeconds: [1, 600],
+    sensorSeconds: [5, 3600],
+    cuffIntervalMinutes: [1, 60],
+  },
   episode: { clearSeconds: [0, 3600] },
   escalation: { highUnacknowledgedSeconds: [10, 3600], reminderSeconds: [30, 3600] },
   recovery: { minObservationMinutes: [0, 1440], vitalsBandPct: [1, 100], minSpo2: [50, 100] },
+};
+
+/** Fields checked one by one below rather than as numbers in a range. */
+const NON_NUMERIC: Record<string, string[]> = {
+  recovery: ['observeFrom'],
+  bpRise: ['bpPlausibility'],
 };
 
 /**
@@ -46,7 +57,7 @@ export function validateProtocolRules(input: unknown): RulesCheck {
       errors.push(`${section} is missing`);
       continue;
     }
-    const allowed = new Set([...Object.keys(bounds), ...(section === 'recovery' ? ['observeFrom'] : [])]);
+    const allowed = new Set([...Object.keys(bounds), ...(NON_NUMERIC[section] ?? [])]);
     for (const key of Object.keys(values))
       if (!allowed.has(key)) errors.push(`unknown rule ${section}.${key.slice(0, 40)}`);
     for (const [key, [min, max]] of Object.entries(bounds)) {
@@ -57,6 +68,7 @@ export function validateProtocolRules(input: unknown): RulesCheck {
   }
   if (errors.length === 0) {
     const r = input as ProtocolRules;
+    if (typeof r.bpRise.bpPlausibility !== 'boolean') errors.push('bpRise.bpPlausibility must be true or false');
     if (!['infusion_end', 'dosing'].includes(r.recovery.observeFrom))
       errors.push('recovery.observeFrom must be infusion_end or dosing');
     if (r.bpRise.mediumPct >= r.bpRise.highPct) errors.push('bpRise.mediumPct must be below bpRise.highPct');

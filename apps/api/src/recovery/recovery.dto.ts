@@ -60,6 +60,21 @@ export class ObservationDto {
   @IsString()
   @MaxLength(2000)
   notes?: string;
+
+  @ApiPropertyOptional({
+    enum: ['none', 'mild', 'moderate', 'severe'],
+    description: 'Dissociation (esketamine REMS form); leave out when not assessed',
+  })
+  @IsOptional()
+  @IsIn(['none', 'mild', 'moderate', 'severe'])
+  dissociation?: 'none' | 'mild' | 'moderate' | 'severe';
+
+  @ApiPropertyOptional({
+    description: 'Signs of respiratory depression (esketamine REMS form); leave out when not assessed',
+  })
+  @IsOptional()
+  @IsBoolean()
+  respiratoryDepression?: boolean;
 }
 
 export class EscortDto {

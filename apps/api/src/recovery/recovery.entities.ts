@@ -49,6 +49,13 @@ export class RecoveryObservationRow {
   @Column({ type: 'text', nullable: true })
   notes: string | null;
 
+  /** REMS assessments; null on observations made before they were asked. */
+  @Column({ type: 'varchar', length: 10, nullable: true })
+  dissociation: Nausea | null;
+
+  @Column({ type: 'boolean', nullable: true })
+  respiratoryDepression: boolean | null;
+
   @Column({ type: 'uuid' })
   recordedBy: string;
 

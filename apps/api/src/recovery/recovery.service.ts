@@ -61,6 +61,8 @@ export class RecoveryService {
           nausea: dto.nausea ?? null,
           pain: dto.pain ?? null,
           notes: dto.notes?.trim() || null,
+          dissociation: dto.dissociation ?? null,
+          respiratoryDepression: dto.respiratoryDepression ?? null,
           recordedBy: user.id,
         }),
       );

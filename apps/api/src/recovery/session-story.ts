@@ -22,6 +22,8 @@ export function observationView(o: RecoveryObservationRow) {
     nausea: o.nausea,
     pain: o.pain,
     notes: o.notes,
+    dissociation: o.dissociation,
+    respiratoryDepression: o.respiratoryDepression,
     recordedBy: o.recordedBy,
     recordedAt: o.recordedAt.toISOString(),
   };

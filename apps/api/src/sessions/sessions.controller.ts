@@ -5,6 +5,8 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { ReadingsService } from '../readings/readings.service.js';
 import { type SessionRecord, SessionStory } from '../recovery/session-story.js';
+import type { SeriesNote } from '../series/patient-series.js';
+import { SeriesService } from '../series/series.service.js';
 import { AbortDto, CreateSessionDto, InfusionStartDto, ListSessionsQuery, ReadingsQuery } from './sessions.dto.js';
 import { type SessionView, toSessionView } from './session-view.js';
 import { SessionsService } from './sessions.service.js';
@@ -18,6 +20,7 @@ export class SessionsController {
     private readonly sessions: SessionsService,
     private readonly readings: ReadingsService,
     private readonly story: SessionStory,
+    private readonly series: SeriesService,
   ) {}
 
   @Post()
@@ -25,8 +28,10 @@ export class SessionsController {
     @Body() dto: CreateSessionDto,
     @CurrentUser() user: AuthUser,
     @Audit() context: AuditContext,
-  ): Promise<SessionView> {
-    return toSessionView(await this.sessions.create(dto, user, context));
+  ): Promise<SessionView & { seriesNote: SeriesNote | null }> {
+    const created = await this.sessions.create(dto, user, context);
+    // One of the patient's first three infusions, or an earlier one had a high bp_rise: say so now.
+    return { ...toSessionView(created), seriesNote: await this.series.noteFor(created) };
   }
 
   @Get()

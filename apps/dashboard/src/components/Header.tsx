@@ -17,11 +17,15 @@ export function Header({ user, ward = false }: { user: UserView; ward?: boolean 
         </Link>
         <nav aria-label="Pages">
           {ward ? (
-            <Link to="/">Ward board</Link>
+            <>
+              <Link to="/">Ward board</Link>
+              {user.role === 'clinician' && <Link to="/reports/alarm-burden">Alarm burden</Link>}
+            </>
           ) : (
             <>
               <Link to="/">Administration</Link>
               {user.role === 'admin' && <Link to="/audit">Audit</Link>}
+              {user.role === 'admin' && <Link to="/reports/alarm-burden">Alarm burden</Link>}
             </>
           )}
         </nav>

@@ -32,6 +32,8 @@ export function DischargeSection(props: {
       <div className="discharge-head">
         <h2 id="discharge-title">Recovery and discharge</h2>
         <PrintRecordButton sessionId={sessionId} />
+        {/* Esketamine sessions only: the service answers 409 for others, shown beside the button. */}
+        <PrintRecordButton sessionId={sessionId} page="rems-form" label="REMS monitoring form" />
       </div>
       {problem && <p className="problem">{problem}</p>}
       <div className="discharge-grid">

@@ -19,8 +19,13 @@ export function ObservationForm({ sessionId, onSaved }: { sessionId: string; onS
   const [nausea, setNausea] = useState('');
   const [pain, setPain] = useState('');
   const [notes, setNotes] = useState('');
+  // The esketamine REMS form's assessments; '' = not assessed (left out of the request).
+  const [dissociation, setDissociation] = useState<Nausea | ''>('');
+  const [respiratory, setRespiratory] = useState<'' | 'no' | 'yes'>('');
   const { busy, problem, run } = useSubmit();
-  const entered = [moaas, oriented, steadyGait, nausea, pain, notes.trim()].some((v) => v !== '');
+  const entered = [moaas, oriented, steadyGait, nausea, pain, notes.trim(), dissociation, respiratory].some(
+    (v) => v !== '',
+  );
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -32,6 +37,8 @@ export function ObservationForm({ sessionId, onSaved }: { sessionId: string; onS
       nausea: nausea === '' ? undefined : (nausea as Nausea),
       pain: pain === '' ? undefined : Number(pain),
       notes: notes.trim() || undefined,
+      dissociation: dissociation || undefined,
+      respiratoryDepression: respiratory === '' ? undefined : respiratory === 'yes',
     };
     const saved = await run(async () => {
       await post(`/sessions/${sessionId}/recovery-observations`, body);
@@ -44,6 +51,8 @@ export function ObservationForm({ sessionId, onSaved }: { sessionId: string; onS
     setNausea('');
     setPain('');
     setNotes('');
+    setDissociation('');
+    setRespiratory('');
     onSaved();
   };
 
@@ -99,6 +108,25 @@ export function ObservationForm({ sessionId, onSaved }: { sessionId: string; onS
           value={pain}
           onChange={(e) => setPain(e.target.value)}
         />
+      </label>
+      <label>
+        Dissociation
+        <select value={dissociation} onChange={(e) => setDissociation(e.target.value as Nausea | '')}>
+          <option value="">not assessed</option>
+          {NAUSEA.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Respiratory depression
+        <select value={respiratory} onChange={(e) => setRespiratory(e.target.value as '' | 'no' | 'yes')}>
+          <option value="">not assessed</option>
+          <option value="no">no</option>
+          <option value="yes">yes</option>
+        </select>
       </label>
       <label className="wide">
         Notes

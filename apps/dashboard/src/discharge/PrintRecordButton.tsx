@@ -6,7 +6,15 @@ import { problemWords } from './use-submit';
  * The printable record. GET /sessions/:id/record needs the bearer token, which a link cannot send,
  * so the page is fetched and opened from a Blob URL in a new window.
  */
-export function PrintRecordButton({ sessionId }: { sessionId: string }) {
+export function PrintRecordButton({
+  sessionId,
+  page = 'record',
+  label = 'Printable record',
+}: {
+  sessionId: string;
+  page?: 'record' | 'rems-form';
+  label?: string;
+}) {
   const [problem, setProblem] = useState<string | null>(null);
 
   const open = async () => {
@@ -14,7 +22,7 @@ export function PrintRecordButton({ sessionId }: { sessionId: string }) {
     // Opened before the fetch, while the click still counts as the user's: pop-up blockers allow it.
     const target = window.open('', '_blank');
     try {
-      const blob = await getBlob(`/sessions/${sessionId}/record`);
+      const blob = await getBlob(`/sessions/${sessionId}/${page}`);
       const url = URL.createObjectURL(new Blob([blob], { type: 'text/html' }));
       if (target) target.location.href = url;
       else window.open(url, '_blank');
@@ -29,7 +37,7 @@ export function PrintRecordButton({ sessionId }: { sessionId: string }) {
   return (
     <span className="print-record">
       <button type="button" onClick={() => void open()}>
-        Printable record
+        {label}
       </button>
       {problem && <span className="problem">{problem}</span>}
     </span>

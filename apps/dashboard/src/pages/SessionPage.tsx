@@ -4,6 +4,7 @@ import { PHASE_NAMES, phaseStart } from '../components/SessionTile';
 import { DischargeSection } from '../discharge/DischargeSection';
 import { formatElapsed } from '../format';
 import { Link } from '../router';
+import { SeriesLink } from '../series/SeriesLink';
 import { AlertList } from '../session/AlertList';
 import { InfusionControls } from '../session/InfusionControls';
 import { TrendCharts } from '../session/TrendCharts';
@@ -51,6 +52,7 @@ export function SessionPage({ sessionId }: { sessionId: string }) {
             {baseline.spo2 ?? '—'}
           </span>
         )}
+        <SeriesLink session={session} />
         {session.infusionOverrideReason && (
           <span className="override">Started despite a gate: {session.infusionOverrideReason}</span>
         )}

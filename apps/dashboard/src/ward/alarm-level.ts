@@ -56,4 +56,7 @@ export const KIND_NAMES: Record<string, string> = {
   spo2_low: 'Low SpO2',
   hr_low: 'Low heart rate',
   signal_lost: 'Signal lost',
+  hr_signal_lost: 'No heart rate signal',
+  spo2_signal_lost: 'No SpO2 signal',
+  bp_overdue: 'Cuff reading overdue',
 };

@@ -106,7 +106,7 @@ describe('bp_rise, high: more than 40% above baseline, or SBP â‰¥ 180, or DBP â‰
     const events = cuffs(infusingEngine(), [[141, 60]]);
     expect(brief(events)).toEqual(['opened bp_rise high active @0']);
     expect(events[0]!.alert.message).toBe('SBP 141 > 140 (baseline 100 +40%)');
-    expect(cuffs(infusingEngine(), [[100, 85]])[0]!.alert.message).toBe('DBP 85 > 84 (baseline 60 +40%)');
+    expect(cuffs(infusingEngine(), [[110, 85]])[0]!.alert.message).toBe('DBP 85 > 84 (baseline 60 +40%)');
   });
 
   it('alerts at SBP 180 and DBP 110 whatever the baseline (and not at 179 / 109 on one reading)', () => {
@@ -156,7 +156,7 @@ describe('bp_rise, high: more than 40% above baseline, or SBP â‰¥ 180, or DBP â‰
   it('a single high cuff spike raises (as CLINICAL.md says) and latches as cleared at the next normal reading', () => {
     const engine = infusingEngine();
     const events = cuffs(engine, [
-      [190, 70],
+      [190, 100],
       [110, 65],
     ]);
     expect(brief(events)).toEqual([

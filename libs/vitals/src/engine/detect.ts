@@ -1,7 +1,8 @@
 import type { AlertKind } from '#contracts';
 import type { ValidReading } from '../reading.js';
 import { endEpisode, openAlert, updatePeak, upgrade } from './alerts.js';
-import { belowFinding, bpFinding, hitFor, hrRiseFinding, present, type Finding } from './rules.js';
+import { belowFinding, bpFinding, cuffImplausibility, hitFor, hrRiseFinding, present, type Finding } from './rules.js';
+import { cuffDueMs, stepSensors } from './sensors.js';
 import { gapDueMs, stepSignal } from './signal.js';
 import { episodeOf, type EngineState } from './state.js';
 import { stepCuff, stepPersist, type PersistState, type Verdict } from './trackers.js';
@@ -84,8 +85,14 @@ export function detectReading(state: EngineState, r: ValidReading): AlertEvent[]
 
   const bp = bpFinding(r.sbp, r.dbp, base, rules.bpRise);
   if (bp) {
+    const overdue = episodeOf(state, 'bp_overdue');
+    if (overdue) events.push(endEpisode(overdue, t, t));
     const verdict = stepCuff(state.cuff, t, bp.level, rules.bpRise.confirmReadings, !!episodeOf(state, 'bp_rise'));
-    settle(state, 'bp_rise', t, verdict, bp, { sbp: present(r.sbp), dbp: present(r.dbp) }, 'max', '', events);
+    // An implausible reading counts towards confirmation but cannot open, upgrade, peak or end an
+    // episode on its own: the next cuff reading (plausible) has to confirm it.
+    const implausible = rules.bpRise.bpPlausibility === true && cuffImplausibility(r.sbp, r.dbp, r.map) !== null;
+    if (!implausible)
+      settle(state, 'bp_rise', t, verdict, bp, { sbp: present(r.sbp), dbp: present(r.dbp) }, 'max', '', events);
   }
   const hr = present(r.hr);
   if (hr !== null) {
@@ -112,7 +119,49 @@ export function detectReading(state: EngineState, r: ValidReading): AlertEvent[]
     continuous('spo2_low', state.spo2Low, finding, rules.spo2Low.persistSeconds, { spo2 }, 'min');
   }
   if (state.phase === 'infusing') detectSignalLoss(state, r, events);
+  detectSensorLoss(state, r, events);
   return events;
+}
+
+const SENSOR_TEXT = {
+  hr_signal_lost: (s: number) => `No heart rate for ${s} s while SpO2 arrives (check the ECG leads)`,
+  spo2_signal_lost: (s: number) => `No SpO2 for ${s} s while heart rate arrives (check the probe)`,
+};
+
+function detectSensorLoss(state: EngineState, r: ValidReading, events: AlertEvent[]): void {
+  const verdicts = stepSensors(state.sensors, r, state.rules, (kind) => !!episodeOf(state, kind));
+  for (const { kind, lost, endedAtMs } of verdicts) {
+    const open = episodeOf(state, kind);
+    if (!open && lost) {
+      const seconds = state.rules.signalLost.sensorSeconds!;
+      const trigger = { reason: 'no_signal', seconds };
+      const opened = openAlert(
+        kind,
+        'medium',
+        r.recordedAtMs,
+        baselineValues(state),
+        trigger,
+        SENSOR_TEXT[kind](seconds),
+        null,
+      );
+      state.alerts.push(opened.open);
+      events.push(opened.event);
+    }
+    if (open && endedAtMs !== null) events.push(endEpisode(open, r.recordedAtMs, endedAtMs));
+  }
+}
+
+/** bp_overdue, checked whenever the clock moves while infusing (see sensors.ts). */
+export function detectCuffOverdue(state: EngineState, events: AlertEvent[]): void {
+  const due = cuffDueMs(state.sensors, state.rules);
+  if (due === null || state.clockMs === null || state.clockMs <= due) return;
+  if (episodeOf(state, 'bp_overdue')) return;
+  const minutes = state.rules.signalLost.cuffIntervalMinutes!;
+  const trigger = { reason: 'no_cuff_reading', minutes: 2 * minutes };
+  const message = `No cuff reading for ${2 * minutes} min (cuff every ${minutes} min)`;
+  const opened = openAlert('bp_overdue', 'medium', due, baselineValues(state), trigger, message, null);
+  state.alerts.push(opened.open);
+  events.push(opened.event);
 }
 
 function detectSignalLoss(state: EngineState, r: ValidReading, events: AlertEvent[]): void {

@@ -1,12 +1,13 @@
-import type { Phase } from '#contracts';
+import type { AlertKind, Phase } from '#contracts';
 import type { ProtocolRules } from '../protocol.js';
 import type { ValidReading } from '../reading.js';
 import { acknowledge as acknowledgeAlert, copyAlert, dueTimers, endEpisode } from './alerts.js';
 import { addBaselineReading, baselineOf } from './baseline.js';
-import { detectGap, detectReading } from './detect.js';
+import { detectCuffOverdue, detectGap, detectReading } from './detect.js';
+import { emptySensors, noteSensors } from './sensors.js';
 import { noteReading } from './signal.js';
 import { episodeOf, initialState, MONITORED, PHASE_ORDER, type EngineSnapshot, type EngineState } from './state.js';
-import type { AlertEvent, AlertSnapshot, Baseline, EngineInput } from './types.js';
+import type { AlertEvent, AlertSnapshot, Baseline, BaselineValues, EngineInput } from './types.js';
 
 /**
  * The detection engine of one session: pure, synchronous and deterministic. Its only inputs are
@@ -29,7 +30,10 @@ export class DetectionEngine {
   /** An engine that continues exactly where `serialize()` left off. */
   static restore(snapshot: EngineSnapshot): DetectionEngine {
     if (snapshot?.version !== 1) throw new Error('unknown engine snapshot version');
-    return new DetectionEngine(structuredClone(snapshot));
+    const state = structuredClone(snapshot);
+    // Snapshots taken before the per-parameter rules existed: their protocols lack those rules anyway.
+    state.sensors ??= emptySensors();
+    return new DetectionEngine(state);
   }
 
   /** The whole state as JSON-safe data (bounded in size; see EngineState). */
@@ -69,6 +73,7 @@ export class DetectionEngine {
     s.newestReadingMs = reading.recordedAtMs;
     const events = this.advance(reading.recordedAtMs);
     noteReading(s.signal, reading);
+    noteSensors(s.sensors, reading);
     if (MONITORED.includes(s.phase)) events.push(...detectReading(s, reading));
     return this.done(events);
   }
@@ -78,20 +83,36 @@ export class DetectionEngine {
    * no-reading clock; leaving `infusing` ends a signal_lost episode (the rule no longer applies).
    * Phases only move forward; anything else is ignored and returns no events.
    */
-  setPhase(phase: Phase, atMs: number): AlertEvent[] {
+  setPhase(phase: Phase, atMs: number, knownBaseline?: BaselineValues): AlertEvent[] {
     const s = this.state;
     if (PHASE_ORDER[phase] <= PHASE_ORDER[s.phase]) return [];
     const events = this.advance(atMs);
     if (s.phase === 'baseline') {
-      s.baseline = baselineOf(s.baselineData!, s.rules);
+      // A baseline known from elsewhere (replaying a recording without its seated readings) replaces the medians.
+      const measured = baselineOf(s.baselineData!, s.rules);
+      s.baseline = knownBaseline ? { ...measured, ...knownBaseline } : measured;
       s.baselineData = null;
     }
-    if (s.phase === 'infusing') {
-      const lost = episodeOf(s, 'signal_lost');
-      if (lost) events.push(endEpisode(lost, atMs, atMs));
-      s.signal = { ...s.signal, infusingSinceMs: null, zeroSinceMs: null, goodSinceMs: null };
+    // Technical rules end with the phases they apply to: signal_lost and bp_overdue with `infusing`,
+    // the per-parameter ones with monitoring.
+    const ending: AlertKind[] = [
+      ...(s.phase === 'infusing' ? (['signal_lost', 'bp_overdue'] as const) : []),
+      ...(!MONITORED.includes(phase) ? (['hr_signal_lost', 'spo2_signal_lost'] as const) : []),
+    ];
+    for (const kind of ending) {
+      const open = episodeOf(s, kind);
+      if (open) events.push(endEpisode(open, atMs, atMs));
     }
-    if (phase === 'infusing') s.signal = { ...s.signal, infusingSinceMs: atMs, zeroSinceMs: null, goodSinceMs: null };
+    if (s.phase === 'infusing') {
+      s.signal = { ...s.signal, infusingSinceMs: null, zeroSinceMs: null, goodSinceMs: null };
+      s.sensors.infusingSinceMs = null;
+    }
+    if (phase === 'infusing') {
+      s.signal = { ...s.signal, infusingSinceMs: atMs, zeroSinceMs: null, goodSinceMs: null };
+      s.sensors.infusingSinceMs = atMs;
+      s.sensors.monitoringSinceMs = atMs;
+    }
+    if (!MONITORED.includes(phase)) s.sensors.monitoringSinceMs = null;
     s.phase = phase;
     return this.done(events);
   }
@@ -133,7 +154,10 @@ export class DetectionEngine {
     // After discharge or abort nothing escalates or reminds: the session's record is closed.
     if (!MONITORED.includes(s.phase)) return [];
     const events: AlertEvent[] = [];
-    if (s.phase === 'infusing') detectGap(s, events);
+    if (s.phase === 'infusing') {
+      detectGap(s, events);
+      detectCuffOverdue(s, events);
+    }
     for (const open of s.alerts) events.push(...dueTimers(open, s.clockMs, s.rules));
     // Several alerts may have fallen due in one step: report them in time order (stable sort).
     return events.sort((a, b) => a.atMs - b.atMs);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { csvToReadings, parseVitalsCsv } from '../csv.js';
-import { DEFAULT_IV_RULES } from '../protocol.js';
+import { DEFAULT_IV_RULES, type ProtocolRules } from '../protocol.js';
 import { DetectionEngine } from './engine.js';
 import type { AlertEvent } from './types.js';
 
@@ -16,9 +16,10 @@ function replayFixture(
   file: string,
   infusionStartSeconds: number,
   acknowledgeAt: (e: AlertEvent) => number | null = () => null,
+  rules: ProtocolRules = DEFAULT_IV_RULES,
 ) {
   const text = readFileSync(join(__dirname, '../../../../test/fixtures', file), 'utf8');
-  const engine = DetectionEngine.create(DEFAULT_IV_RULES);
+  const engine = DetectionEngine.create(rules);
   const events: AlertEvent[] = [];
   const acks: { id: string; atMs: number }[] = [];
   for (const reading of csvToReadings(parseVitalsCsv(text), START)) {
@@ -40,13 +41,41 @@ function replayFixture(
 
 const CLINICAL_KINDS = ['bp_rise', 'hr_rise', 'spo2_low', 'hr_low'];
 
+/** The rules before CLINICAL.md's refinements of 2026-11-30, as a protocol may still choose them. */
+const WITHOUT_PLAUSIBILITY: ProtocolRules = {
+  ...DEFAULT_IV_RULES,
+  bpRise: { ...DEFAULT_IV_RULES.bpRise, bpPlausibility: false },
+};
+
+const brief = (events: AlertEvent[]) => events.map((e) => [e.type, e.alert.severity, (e.atMs - START) / 1000]);
+
 describe('icu-bp-surge-133243: a true, sustained BP rise', () => {
   // Baseline phase = the samples before the first rise (165/82, 109/56, 121/65 → 121/65, HR 93.5).
   const INFUSION = 22_000;
 
-  it('raises HIGH bp_rise at the 220/81 reading; it escalates, peaks, and clears at 143/74 (latched)', () => {
+  it('220/81 … 221/87 have a pulse pressure over 100, implausible by CLINICAL.md: medium at 147/80, HIGH at 174/82', () => {
+    // Changed with the refinement "implausible cuff readings need confirming": the four surge readings
+    // (pulse pressure 134–139) cannot open a bp_rise, and no plausible reading confirms them at the
+    // high tier; 147/80 (plausible, beyond +20%) confirms the run at the medium tier. The recording's
+    // first HIGH is then the plausible 174/82, which alerts at once.
     const { engine, events } = replayFixture('icu-bp-surge-133243.csv', INFUSION);
     expect(engine.baseline).toMatchObject({ sbp: 121, dbp: 65, hr: 93.5 });
+    const bp = events.filter((e) => e.alert.kind === 'bp_rise');
+    expect(bp.filter((e) => e.alert.id === `bp_rise:${s(28_920)}`).map((e) => e.type)).toEqual(['opened', 'resolved']);
+    expect(bp[0]!.alert).toMatchObject({ severity: 'medium', trigger: { sbp: 147, dbp: 80 } });
+    const high = bp.filter((e) => e.alert.id === `bp_rise:${s(39_720)}`);
+    expect(brief(high)).toEqual([
+      ['opened', 'high', 39_720],
+      ['escalated', 'high', 39_840],
+      ['cleared', 'high', 46_920],
+    ]);
+    expect(high[0]!.alert).toMatchObject({ message: 'SBP 174 > 169.4 (baseline 121 +40%)' });
+    // No alert was opened by any of the surge readings themselves.
+    expect(bp.filter((e) => e.type === 'opened' && e.atMs < s(28_920))).toEqual([]);
+  });
+
+  it('with bpPlausibility off (the old behaviour): HIGH at the 220/81 reading; it escalates, peaks, and clears at 143/74', () => {
+    const { engine, events } = replayFixture('icu-bp-surge-133243.csv', INFUSION, () => null, WITHOUT_PLAUSIBILITY);
     const surge = events.filter((e) => e.alert.id === `bp_rise:${s(22_620)}`);
     expect(surge.map((e) => [e.type, (e.atMs - START) / 1000])).toEqual([
       ['opened', 22_620],
@@ -62,12 +91,18 @@ describe('icu-bp-surge-133243: a true, sustained BP rise', () => {
     expect(surge[3]!.alert).toMatchObject({ peak: { sbp: 232, dbp: 93 }, durationMs: 9_900_000, state: 'cleared' });
     // Latched until a nurse acknowledges it; then resolved.
     const resolved = engine.acknowledge(surge[0]!.alert.id, 'nurse-1', s(170_000));
-    expect(resolved.map((e) => [e.type, e.alert.state])).toEqual([['resolved', 'resolved']]);
+    // (Moving the clock to then also finds the cuff overdue: the recording's last cuff reading was at 165,720 s.)
+    expect(resolved.filter((e) => e.alert.kind === 'bp_rise').map((e) => [e.type, e.alert.state])).toEqual([
+      ['resolved', 'resolved'],
+    ]);
   });
 
-  it('acknowledged while present, it resolves by itself when BP is back inside +20%', () => {
-    const { events } = replayFixture('icu-bp-surge-133243.csv', INFUSION, (e) =>
-      e.type === 'opened' && e.alert.kind === 'bp_rise' ? e.atMs + 60_000 : null,
+  it('acknowledged while present (old behaviour), it resolves by itself when BP is back inside +20%', () => {
+    const { events } = replayFixture(
+      'icu-bp-surge-133243.csv',
+      INFUSION,
+      (e) => (e.type === 'opened' && e.alert.kind === 'bp_rise' ? e.atMs + 60_000 : null),
+      WITHOUT_PLAUSIBILITY,
     );
     const surge = events.filter((e) => e.alert.id === `bp_rise:${s(22_620)}`);
     // Still present after acknowledgement: a reminder every 3 minutes for the 2.7 hours it lasted.
@@ -83,6 +118,18 @@ describe('icu-bp-surge-133243: a true, sustained BP rise', () => {
       atMs: s(32_520),
       alert: { reminders: 54, escalatedAtMs: null },
     });
+  });
+
+  it('has no SpO2 at all and hourly cuff readings: spo2_signal_lost once, bp_overdue in every gap over 10 min', () => {
+    // New with the refinement "no dead sensor may look like a calm patient".
+    const { events } = replayFixture('icu-bp-surge-133243.csv', INFUSION);
+    const spo2 = events.filter((e) => e.alert.kind === 'spo2_signal_lost');
+    expect(brief(spo2)).toEqual([['opened', 'medium', 22_620]]);
+    const overdue = events.filter((e) => e.alert.kind === 'bp_overdue' && e.type === 'opened');
+    // The first is due 10 min after infusion start (22,000 s), before the first cuff reading at 22,620 s.
+    expect(overdue[0]!.atMs).toBe(s(INFUSION + 600));
+    expect(overdue.every((e) => e.alert.severity === 'medium')).toBe(true);
+    expect(overdue.length).toBe(44);
   });
 });
 
@@ -109,6 +156,16 @@ describe('icu-artefacts-s00001: zeros and single-reading spikes, no true rise', 
       [96_840, 'HR 48.7 < 50 for 15 s'],
     ]);
     expect(engine.openAlerts().filter((a) => CLINICAL_KINDS.includes(a.kind))).toEqual([]);
+  });
+
+  it('reports the probe-off stretches with HR still coming as spo2_signal_lost, and a dead HR at the end', () => {
+    // New with the refinement "no dead sensor may look like a calm patient".
+    const opened = (kind: string) =>
+      events.filter((e) => e.alert.kind === kind && e.type === 'opened').map((e) => (e.atMs - START) / 1000);
+    expect(opened('spo2_signal_lost')).toEqual([16_620, 17_460, 83_340, 86_400, 92_400, 114_720]);
+    expect(opened('hr_signal_lost')).toEqual([115_980]);
+    const resolved = events.filter((e) => e.alert.kind === 'spo2_signal_lost' && e.type === 'resolved');
+    expect(resolved.map((e) => e.alert.severity)).toEqual(Array(6).fill('medium'));
   });
 
   it('reports the probe-off stretches as signal_lost (a technical alert)', () => {

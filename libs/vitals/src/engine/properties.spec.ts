@@ -2,12 +2,13 @@ import fc from 'fast-check';
 import { DEFAULT_IV_RULES } from '../protocol.js';
 import { DetectionEngine, replaySession } from './engine.js';
 import { at, infusingEngine, reading } from './spec-support.js';
+import { TECHNICAL_KINDS } from './state.js';
 import type { AlertEvent, EngineInput } from './types.js';
 
 const within = (f: number, lo: number, hi: number) => Math.round(lo + f * (hi - lo));
 
 describe('properties', () => {
-  it('a stream within ±20% of baseline and inside the absolute limits raises nothing', () => {
+  it('a stream within ±20% of baseline and inside the absolute limits raises no clinical alert', () => {
     const baseline = fc.record({
       sbp: fc.integer({ min: 100, max: 138 }),
       dbp: fc.integer({ min: 60, max: 88 }),
@@ -45,7 +46,9 @@ describe('properties', () => {
             const spo2 = x.o === null ? null : within(x.o, 92, 100);
             events.push(...engine.addReading(reading(t, { ...cuff, hr: hr ?? 80, spo2 })));
           });
-          expect(events).toEqual([]);
+          // SpO2 may be missing and cuff readings sparse here: the technical alerts about the monitor
+          // (refinements.spec.ts) may fire; no clinical alert may.
+          expect(events.filter((e) => !TECHNICAL_KINDS.includes(e.alert.kind))).toEqual([]);
         },
       ),
     );

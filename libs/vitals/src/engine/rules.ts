@@ -118,3 +118,24 @@ export function belowFinding(
     value < limit ? { values: { [key]: value, limit }, text: `${label} ${fmt(value)} < ${limit}` } : null;
   return finding(hit(limits.medium), hit(limits.high));
 }
+
+/**
+ * CLINICAL.md "Implausible cuff readings need confirming": a pulse pressure (SBP − DBP) under 20 or
+ * over 100 mmHg, a DBP not at least 10 below SBP, or a MAP (when sent) outside DBP…SBP. Returns why,
+ * or null for a plausible reading. A part that needs a value the reading lacks is not judged: a
+ * reading with SBP only has no pulse pressure, and is not implausible for that.
+ */
+export function cuffImplausibility(sbpIn: number | null, dbpIn: number | null, mapIn: number | null): string | null {
+  const sbp = present(sbpIn);
+  const dbp = present(dbpIn);
+  const map = present(mapIn);
+  if (sbp !== null && dbp !== null) {
+    const pulse = sbp - dbp;
+    if (pulse < 10) return `DBP ${fmt(dbp)} not at least 10 below SBP ${fmt(sbp)}`;
+    if (pulse < 20) return `pulse pressure ${fmt(pulse)} < 20`;
+    if (pulse > 100) return `pulse pressure ${fmt(pulse)} > 100`;
+  }
+  if (map !== null && dbp !== null && map < dbp) return `MAP ${fmt(map)} below DBP ${fmt(dbp)}`;
+  if (map !== null && sbp !== null && map > sbp) return `MAP ${fmt(map)} above SBP ${fmt(sbp)}`;
+  return null;
+}

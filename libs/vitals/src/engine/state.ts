@@ -2,6 +2,7 @@ import type { AlertKind, Phase } from '#contracts';
 import type { ProtocolRules } from '../protocol.js';
 import type { OpenAlert } from './alerts.js';
 import { emptyBaselineData, type BaselineData } from './baseline.js';
+import { emptySensors, type SensorState } from './sensors.js';
 import { emptySignal, type SignalState } from './signal.js';
 import { emptyPersist, type CuffState, type PersistState } from './trackers.js';
 import type { Baseline } from './types.js';
@@ -28,6 +29,8 @@ export interface EngineState {
   hrLow: PersistState;
   spo2Low: PersistState;
   signal: SignalState;
+  /** Per-parameter technical alerts (sensors.ts). Filled in by `restore` for snapshots taken before it existed. */
+  sensors: SensorState;
   /** Alerts not yet resolved, in the order they opened. */
   alerts: OpenAlert[];
 }
@@ -48,6 +51,7 @@ export function initialState(rules: ProtocolRules): EngineState {
     hrLow: emptyPersist(),
     spo2Low: emptyPersist(),
     signal: emptySignal(),
+    sensors: emptySensors(),
     alerts: [],
   };
 }
@@ -57,6 +61,14 @@ export const MONITORED: readonly Phase[] = ['infusing', 'recovery'];
 
 /** Phases move forward only; both ends are final. */
 export const PHASE_ORDER: Record<Phase, number> = { baseline: 0, infusing: 1, recovery: 2, discharged: 3, aborted: 3 };
+
+/** Technical alerts about the monitor rather than the patient (always medium). */
+export const TECHNICAL_KINDS: readonly AlertKind[] = [
+  'signal_lost',
+  'hr_signal_lost',
+  'spo2_signal_lost',
+  'bp_overdue',
+];
 
 /** The alert whose episode of `kind` is still going on, if any (at most one per kind). */
 export function episodeOf(state: EngineState, kind: AlertKind): OpenAlert | undefined {
