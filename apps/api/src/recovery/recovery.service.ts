@@ -44,7 +44,16 @@ export class RecoveryService {
   ) {}
 
   async addObservation(id: string, user: AuthUser, context: AuditContext, dto: ObservationDto) {
-    const items = [dto.moaas, dto.oriented, dto.steadyGait, dto.nausea, dto.pain, dto.notes?.trim() || undefined];
+    const items = [
+      dto.moaas,
+      dto.oriented,
+      dto.steadyGait,
+      dto.nausea,
+      dto.pain,
+      dto.dissociation,
+      dto.respiratoryDepression,
+      dto.notes?.trim() || undefined,
+    ];
     if (items.every((item) => item === undefined)) {
       throw new DomainError('validation_failed', 'An observation needs at least one assessed item or a note');
     }

@@ -14,7 +14,7 @@ export interface CuffReading {
 
 export interface RemsObservation {
   observedAt: string;
-  moaas: number;
+  moaas: number | null;
   dissociation: string | null;
   respiratoryDepression: boolean | null;
 }
@@ -94,7 +94,8 @@ export function remsForm(input: RemsInput): RemsForm {
   const atEnd = end && dose ? readings.filter((r) => r.at > dose && r.at <= end && r !== around40).at(-1) : undefined;
 
   const obs = input.observations;
-  const lowestMoaas = obs.length > 0 ? Math.min(...obs.map((o) => o.moaas)) : null;
+  const moaasScores = obs.map((o) => o.moaas).filter((m): m is number => m !== null);
+  const lowestMoaas = moaasScores.length > 0 ? Math.min(...moaasScores) : null;
   const dissociations = obs.map((o) => o.dissociation).filter((d): d is string => d !== null);
   const worst = dissociations.sort((a, b) => DISSOCIATION_ORDER.indexOf(b) - DISSOCIATION_ORDER.indexOf(a))[0] ?? null;
   const respiratory = obs.map((o) => o.respiratoryDepression).filter((r): r is boolean => r !== null);
@@ -109,7 +110,7 @@ export function remsForm(input: RemsInput): RemsForm {
     );
   if (!end) missing.push('the end of observation (no clinician has signed the patient ready to leave)');
   else if (!atEnd) missing.push('the blood pressure at the end of observation');
-  if (lowestMoaas === null) missing.push('the sedation assessment (no recovery observation)');
+  if (lowestMoaas === null) missing.push('the sedation assessment (no MOAA/S recorded)');
   if (dissociations.length === 0) missing.push('the dissociation assessment');
   if (respiratory.length === 0) missing.push('the respiratory depression assessment');
   if (minutesMonitored !== null && minutesMonitored < protocol.minObservationMinutes)
