@@ -72,7 +72,7 @@ describe('the esketamine REMS Patient Monitoring Form', () => {
     expect(form.complete).toBe(false);
     expect(form.missing).toEqual([
       'the end of observation (no clinician has signed the patient ready to leave)',
-      'the sedation assessment (no recovery observation)',
+      'the sedation assessment (no MOAA/S recorded)',
       'the dissociation assessment',
       'the respiratory depression assessment',
     ]);
