@@ -15,6 +15,10 @@ import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
 import { BootstrapAdmin } from './auth/bootstrap-admin.js';
 import { LoginThrottle } from './auth/login-throttle.js';
+import { ClusterSignals } from './cluster/cluster-signals.js';
+import { EngineLeases } from './cluster/engine-leases.js';
+import { RedisConnection } from './cluster/redis-connection.js';
+import { SessionRelay } from './cluster/session-relay.js';
 import { Clock } from './common/clock.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { RecoveryController } from './recovery/recovery.controller.js';
@@ -51,7 +55,12 @@ import { WardService } from './ward/ward.service.js';
  */
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, databaseUrl: string, jwtSecret: string): DynamicModule {
+  static register(
+    config: AppConfig,
+    databaseUrl: string,
+    jwtSecret: string,
+    redis: RedisConnection | null = null,
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -80,6 +89,11 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        // The one Redis connection (null without REDIS_URL): inject `RedisConnection` to use it.
+        { provide: RedisConnection, useFactory: () => redis },
+        ClusterSignals,
+        EngineLeases,
+        SessionRelay,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         DomainEvents,

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { createApp } from './bootstrap/create-app.js';
 import type { WsAdapter } from './bootstrap/ws-adapter.js';
+import type { RedisConnection } from './cluster/redis-connection.js';
 import { logger } from './common/logger.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { EmbeddedDatabase, loadOrCreateSecrets } from './database/embedded.js';
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
 
   let app: INestApplication | null = null;
   let sockets: WsAdapter | null = null;
+  let redis: RedisConnection | null = null;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
         setTimeout(() => http.closeAllConnections(), 2_000).unref();
         await app.close();
       }
+      await redis?.close();
     } catch (error) {
       logger.error({ err: error }, 'error while closing the service');
     }
@@ -59,7 +62,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   try {
-    ({ app, sockets } = await createApp(config, databaseUrl, jwtSecret));
+    ({ app, sockets, redis } = await createApp(config, databaseUrl, jwtSecret));
     await app.listen(config.port, config.host);
   } catch (error) {
     await embedded?.stop().catch(() => undefined);

@@ -23,6 +23,12 @@ export interface AppConfig {
   testClock: boolean;
   /** DEMO=1 (never in production): the demo's accounts are active; without it they are deactivated. */
   demo: boolean;
+  /** REDIS_URL: several instances share fan-out and signals through Redis; null = one instance, no Redis. */
+  redisUrl: string | null;
+  /** REDIS_PREFIX: the start of every key, stream and channel this deployment uses in Redis. */
+  redisPrefix: string;
+  /** ENGINE_LEASE_MS: how long an instance owns a session's detection engine without renewing (with Redis). */
+  engineLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -45,6 +51,15 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+function validRedisUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
   const production = env.NODE_ENV === 'production';
@@ -63,6 +78,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
+  }
+  const redisUrl = env.REDIS_URL?.trim() || null;
+  if (redisUrl !== null && !validRedisUrl(redisUrl)) {
+    problems.push('REDIS_URL must be a redis:// or rediss:// URL (redis://host:6379)');
+  }
+  const redisPrefix = env.REDIS_PREFIX?.trim() || 'im';
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(redisPrefix)) {
+    problems.push('REDIS_PREFIX must be 1 to 64 letters, digits or _ . : -');
   }
   const config: AppConfig = {
     production,
@@ -85,6 +108,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigin: env.CORS_ORIGIN?.trim() || null,
     testClock: env.TEST_CLOCK === '1' && !production,
     demo,
+    redisUrl,
+    redisPrefix,
+    engineLeaseMs: integer(env, 'ENGINE_LEASE_MS', 10_000, 1_000, 600_000, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

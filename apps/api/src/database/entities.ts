@@ -8,6 +8,7 @@ import { AuditChainHead, AuditEvent } from '../audit/audit-event.entity.js';
 import { AlertRow } from '../alerts/alert.entity.js';
 import { AlertTransition } from '../alerts/alert-transition.entity.js';
 import { EngineStateRow } from '../alerts/engine-state.entity.js';
+import { EngineLeaseRow } from '../cluster/engine-lease.entity.js';
 import { Device } from '../devices/device.entity.js';
 import { Protocol } from '../protocols/protocol.entity.js';
 import { ReadingRow } from '../readings/reading.entity.js';
@@ -25,6 +26,7 @@ export const ENTITIES = [
   AlertRow,
   AlertTransition,
   EngineStateRow,
+  EngineLeaseRow,
   AuditEvent,
   AuditChainHead,
   RecoveryObservationRow,

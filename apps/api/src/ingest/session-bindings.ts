@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OPEN_PHASES, type Phase } from '#contracts';
 import { DataSource } from 'typeorm';
+import { ClusterSignals } from '../cluster/cluster-signals.js';
 import { DomainEvents } from '../events/domain-events.js';
 
 export interface Binding {
@@ -11,8 +12,11 @@ export interface Binding {
 }
 
 /**
- * Which open session each device is bound to, kept in memory for the hot path. Filled from the
- * database on first use of a device and kept current from session changes (this process makes them).
+ * Which open session each device is bound to, kept in memory for the hot path: a cache of the
+ * `sessions` table, filled on first use of a device and kept current from session changes, made
+ * here or (with several instances) announced by the others. While Redis is away an announcement
+ * may be missed, so the cache is not trusted: every lookup asks the database, and the cache starts
+ * afresh when the signals flow again.
  */
 @Injectable()
 export class SessionBindings implements OnModuleInit {
@@ -21,27 +25,32 @@ export class SessionBindings implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: DomainEvents,
+    private readonly signals: ClusterSignals,
   ) {}
 
   onModuleInit(): void {
-    this.events.on('session.changed', ({ session, previousDeviceId }) => {
-      if (previousDeviceId && previousDeviceId !== session.deviceId) this.byDevice.set(previousDeviceId, null);
-      const open = OPEN_PHASES.includes(session.phase);
-      this.byDevice.set(
-        session.deviceId,
-        open ? { sessionId: session.id, siteId: session.siteId, phase: session.phase } : null,
-      );
-    });
+    this.events.on('session.changed', ({ session, previousDeviceId }) =>
+      this.change(session.id, session.siteId, session.deviceId, previousDeviceId, session.phase),
+    );
+    if (!this.signals.enabled) return;
+    this.signals.on('session', (s) => this.change(s.sessionId, s.siteId, s.deviceId, s.previousDeviceId, s.phase));
+    this.signals.onRestored(() => this.byDevice.clear());
+  }
+
+  private change(sessionId: string, siteId: string, deviceId: string, previousDeviceId: string | null, phase: Phase) {
+    if (previousDeviceId && previousDeviceId !== deviceId) this.byDevice.set(previousDeviceId, null);
+    this.byDevice.set(deviceId, OPEN_PHASES.includes(phase) ? { sessionId, siteId, phase } : null);
   }
 
   /** What is already known without asking the database: the binding, `null` (none), or `undefined` (not known yet). */
   known(deviceId: string): Binding | null | undefined {
+    if (this.signals.enabled && !this.signals.flowing) return undefined;
     return this.byDevice.get(deviceId);
   }
 
   /** The open session bound to the device, or `null`. Throws when the database is needed and down. */
   async of(deviceId: string): Promise<Binding | null> {
-    const known = this.byDevice.get(deviceId);
+    const known = this.known(deviceId);
     if (known !== undefined) return known;
     const rows: { id: string; site_id: string; phase: Phase }[] = await this.dataSource.query(
       `SELECT id, site_id, phase FROM sessions WHERE device_id = $1 AND phase = ANY($2::text[])`,
@@ -49,6 +58,7 @@ export class SessionBindings implements OnModuleInit {
     );
     const row = rows[0];
     const binding = row ? { sessionId: row.id, siteId: row.site_id, phase: row.phase } : null;
+    if (this.signals.enabled && !this.signals.flowing) return binding;
     // A session change may have landed while the query ran; it wins.
     if (!this.byDevice.has(deviceId)) this.byDevice.set(deviceId, binding);
     return this.byDevice.get(deviceId) ?? null;

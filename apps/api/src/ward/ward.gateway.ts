@@ -6,6 +6,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { userActor } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AuthService } from '../auth/auth.service.js';
+import { ClusterSignals } from '../cluster/cluster-signals.js';
 import { logger } from '../common/logger.js';
 import { argumentsOf, refusal } from '../common/socket-answers.js';
 import { DomainEvents } from '../events/domain-events.js';
@@ -26,9 +27,15 @@ export class WardGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     private readonly ward: WardService,
     private readonly events: DomainEvents,
     private readonly audit: AuditService,
+    private readonly signals: ClusterSignals,
   ) {}
 
   afterInit(namespace: Namespace<WardClientEvents, WardServerEvents>): void {
+    // Events sent while Redis was away never reached the screens on the other instances: every
+    // screen here starts again from a fresh snapshot.
+    this.signals.onRestored(() => {
+      for (const socket of namespace.sockets.values()) void this.sendSnapshot(socket as WardSocket);
+    });
     namespace.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       this.auth.authenticate(typeof token === 'string' ? token : undefined).then(
@@ -42,8 +49,9 @@ export class WardGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     });
     this.unsubscribe.push(
       this.events.on('readings.stored', ({ siteId, readings }) => {
-        // Encoding an event costs even when nobody listens; most of the time no screen is open.
-        if (!namespace.adapter.rooms.get(siteRoom(siteId))?.size) return;
+        // Encoding an event costs even when nobody listens; most of the time no screen is open. With
+        // several instances the screens may be on another one: the adapter carries it there.
+        if (!this.signals.enabled && !namespace.adapter.rooms.get(siteRoom(siteId))?.size) return;
         const room = namespace.to(siteRoom(siteId));
         for (const stored of readings) room.emit('vitals', vitalsEvent(stored));
       }),
@@ -64,6 +72,11 @@ export class WardGateway implements OnGatewayInit, OnGatewayConnection, OnModule
       argumentsOf(received).ack?.(refusal('event', 'the ward namespace takes no events from clients'));
     });
     await socket.join(user.siteIds.map(siteRoom));
+    await this.sendSnapshot(socket);
+  }
+
+  private async sendSnapshot(socket: WardSocket): Promise<void> {
+    const { user } = socket.data;
     try {
       const sessions = await this.ward.snapshot(user.siteIds);
       // The snapshot shows patients' sessions: a read, audited like a REST read.
