@@ -1,6 +1,15 @@
 import type { Alert, SessionSummary, VitalsEvent } from '../../libs/contracts/src/index';
 import { startApp, type RunningApp } from '../support/app';
-import { buildWorld, connectWard, eventually, sessionBody, type WardClient, type World } from '../support/api';
+import {
+  buildWorld,
+  connectDevice,
+  connectWard,
+  eventually,
+  reading,
+  sessionBody,
+  type WardClient,
+  type World,
+} from '../support/api';
 import { Fleet, leaseOf, OwnedRedis, randomPrefix, SHARED_REDIS_URL } from '../support/cluster';
 import { createTestDatabase, query } from '../support/database';
 
@@ -45,6 +54,30 @@ describe('three instances on one database and one Redis', () => {
     await db?.drop();
   });
 
+  it('binds, unbinds and revokes a device on one instance with effect on the others at once', async () => {
+    const make = (name: string) => world.admin.withBase(c.url).ok('/devices', { siteId: world.a.siteId, name });
+    const [bound, revoked] = [await make('cluster-bound'), await make('cluster-revoked')];
+    const onA = await connectDevice(a.url, bound.token);
+    expect((await onA.resume).sessionId).toBeNull(); // A now knows the device has no session
+    const session = await world.a.nurse
+      .withBase(c.url)
+      .ok('/sessions', sessionBody(world.a.siteId, bound.id, world.protocolId));
+    await eventually(async () => expect(await onA.send(reading(1))).toMatchObject({ ok: true, seq: 1 }));
+    const unbound = new Promise((resolve) =>
+      onA.socket.on('session', (s: { sessionId: string | null }) => s.sessionId === null && resolve(s)),
+    );
+    await world.a.nurse.withBase(b.url).ok(`/sessions/${session.id}/abort`, { reason: 'patient declined' });
+    await unbound;
+    expect(await onA.send(reading(2))).toMatchObject({ ok: false, error: { code: 'no_active_session' } });
+    onA.close();
+
+    const onB = await connectDevice(b.url, revoked.token);
+    await onB.resume;
+    const dropped = new Promise((resolve) => onB.socket.once('disconnect', resolve));
+    await world.admin.withBase(c.url).ok(`/devices/${revoked.id}/revoke`);
+    await dropped;
+  });
+
   it('fans vitals and alerts out across instances, each engine on one instance, and fails over on SIGKILL', async () => {
     const devices = world.a.devices;
     // Sessions of the devices on A are opened on B (their engines run on B) and the other way round.
@@ -85,6 +118,14 @@ describe('three instances on one database and one Redis', () => {
       });
     }, 10_000);
     const alert = wardA.alerts.find((x) => x.sessionId === sessions[2])!;
+    // An alert whose engine runs on B (session 0, device on A), acknowledged through C: sent to B.
+    fleet.devices[0]!.send({ hr: 75, spo2: 97, sbp: 186, dbp: 96 });
+    await eventually(() => expect(wardA.alerts.some((x) => x.sessionId === sessions[0])).toBe(true), 10_000);
+    const onB = wardA.alerts.find((x) => x.sessionId === sessions[0])!;
+    expect((await leaseOf(db.url, sessions[0]!))?.owner).toMatch(ownedBy(b));
+    const routed = await world.a.nurse.withBase(c.url).post(`/alerts/${onB.id}/acknowledge`, {});
+    expect(routed.status).toBe(200);
+    expect(routed.body).toMatchObject({ id: onB.id, state: 'acknowledged' });
     const before = (await leaseOf(db.url, sessions[2]!))!;
     expect(before.owner).toMatch(ownedBy(a));
 
@@ -174,6 +215,7 @@ describe('three instances on one database and one Redis', () => {
     expect(duplicates).toEqual([]);
     await fleet.finish();
     await fleet.expectStoredExactlyOnce(db.url);
+    fleet.close();
   }, 120_000);
 });
 
@@ -187,7 +229,8 @@ describe('Redis going away under a running stream', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     redis = await OwnedRedis.create();
-    const env = { REDIS_URL: redis.url, REDIS_PREFIX: randomPrefix(), ENGINE_LEASE_MS: String(LEASE_MS) };
+    // A long lease: the last test takes a lease over by hand and must act before the owner renews.
+    const env = { REDIS_URL: redis.url, REDIS_PREFIX: randomPrefix(), ENGINE_LEASE_MS: '60000' };
     [d, e] = await Promise.all([startApp(db.url, env), startApp(db.url, env)]);
   }, 120_000);
 
@@ -223,5 +266,43 @@ describe('Redis going away under a running stream', () => {
     expect(await fetch(`${d.url}/health/ready`).then((r) => r.json())).toMatchObject({ redis: 'up', status: 'ok' });
     await fleet.finish();
     await fleet.expectStoredExactlyOnce(db.url);
+    fleet.close();
+  }, 120_000);
+
+  it('refuses the writes of an engine whose lease was taken over (fencing by epoch)', async () => {
+    const world = await buildWorld(d.url, 1);
+    const [device] = world.a.devices;
+    const session = await world.a.nurse.ok('/sessions', sessionBody(world.a.siteId, device!.id, world.protocolId));
+    fleet = new Fleet([[e.url]], [device!]);
+    await fleet.resumed();
+    await fleet.baseline();
+    await world.a.nurse.ok(`/sessions/${session.id}/infusion-start`, {});
+    fleet.devices[0]!.send({ hr: 75, spo2: 97, sbp: 186, dbp: 96 });
+    await fleet.finish();
+    let alertId = '';
+    await eventually(async () => {
+      const [row] = await query<{ id: string }>(db.url, `SELECT id FROM alerts WHERE session_id = $1`, [session.id]);
+      alertId = row!.id;
+    }, 10_000);
+    const lease = (await leaseOf(db.url, session.id))!;
+    const owner = [d, e].find((app) => ownedBy(app).test(lease.owner))!;
+    // What a takeover by another instance does, while the owner is not looking.
+    await query(
+      db.url,
+      `UPDATE engine_leases SET owner = 'elsewhere', epoch = epoch + 1, expires_at = now() + interval '1 hour'
+        WHERE session_id = $1`,
+      [session.id],
+    );
+    const refused = await world.a.nurse.withBase(owner.url).post(`/alerts/${alertId}/acknowledge`, {});
+    expect(refused.status).toBe(503);
+    const [row] = await query<{ state: string }>(db.url, 'SELECT state FROM alerts WHERE id = $1', [alertId]);
+    expect(row!.state).toBe('active');
+    const transitions = await query(
+      db.url,
+      `SELECT 1 FROM alert_transitions WHERE alert_id = $1 AND type <> 'opened'`,
+      [alertId],
+    );
+    expect(transitions).toEqual([]);
+    expect(owner.output()).toMatch(/engine lease taken over by another instance/);
   }, 120_000);
 });
