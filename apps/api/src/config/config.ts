@@ -110,7 +110,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     demo,
     redisUrl,
     redisPrefix,
-    engineLeaseMs: integer(env, 'ENGINE_LEASE_MS', 10_000, 1_000, 600_000, problems),
+    engineLeaseMs: integer(env, 'ENGINE_LEASE_MS', 5_000, 1_000, 600_000, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
