@@ -124,7 +124,8 @@ try {
   const clusterAck = await window();
   // Probe devices on A, the nurse's screen on B.
   const reconnected: Probe[] = [];
-  for (const probe of probesCluster) reconnected.push({ ...probe, socket: await openSocket(a!.url, '/devices', probe.token) });
+  for (const probe of probesCluster)
+    reconnected.push({ ...probe, socket: await openSocket(a!.url, '/devices', probe.token) });
   const clusterAlert = await alertLatency(reconnected, b!.url, site.nurseToken, 8);
   log(`two instances: ack p99 ${ms(clusterAck.latencyMs.p99)} ms, alert p99 ${ms(percentile(clusterAlert, 99))} ms`);
 
@@ -152,7 +153,8 @@ try {
   let ownedAfterMs = NaN;
   const deadline = killedAt + 60_000;
   while (performance.now() < deadline && (backAt.size < devices.length || Number.isNaN(ownedAfterMs))) {
-    if (Number.isNaN(ownedAfterMs) && (await ownedAgain(client, killedOwner))) ownedAfterMs = performance.now() - killedAt;
+    if (Number.isNaN(ownedAfterMs) && (await ownedAgain(client, killedOwner)))
+      ownedAfterMs = performance.now() - killedAt;
     await sleep(100);
   }
   clearInterval(beat);

@@ -69,6 +69,7 @@ export class ClusterSignals implements OnModuleInit, OnApplicationShutdown {
     });
     const subscriber = redis.duplicate();
     this.subscriber = subscriber;
+    subscriber.on('error', () => (this.missed = true));
     subscriber.on('ready', () => {
       // The subscriptions are renewed by the client on reconnection; whatever was sent meanwhile is gone.
       if (!this.missed) return;
