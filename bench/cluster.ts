@@ -21,13 +21,17 @@ const WINDOW_S = Number(process.env.BENCH_SECONDS ?? 15);
 const LEASE_MS = Number(process.env.ENGINE_LEASE_MS ?? 5000);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `im-bench-${randomBytes(3).toString('hex')}`;
+/** One signing key for every instance: a token from one is valid on the others. */
+const JWT_SECRET = randomBytes(32).toString('hex');
 
 type Service = Awaited<ReturnType<typeof startService>>;
 
 const database = await benchDatabase();
 const pool = PacedPool.start(1);
 const services: Service[] = [];
-const log = (message: string) => process.stdout.write(`${message}\n`);
+const began = performance.now();
+const log = (message: string) =>
+  process.stdout.write(`[${((performance.now() - began) / 1000).toFixed(0)} s] ${message}\n`);
 
 /** A probe chair: a device socket with its baseline stored and its infusion started. */
 interface Probe {
@@ -91,7 +95,7 @@ async function ownedAgain(client: pg.Client, killedOwner: RegExp): Promise<boole
 
 try {
   // ---- one instance -----------------------------------------------------------------------
-  const single = await startService(database.url, {});
+  const single = await startService(database.url, { JWT_SECRET });
   services.push(single);
   const site = await provisionSite(single.url);
   log(`provisioning ${SESSIONS} chairs and ${2 * PROBES} probe chairs…`);
@@ -100,6 +104,7 @@ try {
   const probesSingle = await probes(single.url, site, PROBES, SESSIONS + 1);
   const probesCluster = await probes(single.url, site, PROBES, SESSIONS + PROBES + 1);
   for (const probe of probesCluster) probe.socket.close();
+  log('probes ready; connecting the devices to one instance…');
   await pool.connect('all', single.url, specs);
   await pool.start('all');
   await sleep(3_000);
@@ -111,9 +116,10 @@ try {
   log(`one instance: ack p99 ${ms(singleAck.latencyMs.p99)} ms, alert p99 ${ms(percentile(singleAlert, 99))} ms`);
 
   // ---- two instances ----------------------------------------------------------------------
-  const env = { REDIS_URL, REDIS_PREFIX: prefix, ENGINE_LEASE_MS: String(LEASE_MS) };
+  const env = { JWT_SECRET, REDIS_URL, REDIS_PREFIX: prefix, ENGINE_LEASE_MS: String(LEASE_MS) };
   const [a, b] = await Promise.all([startService(database.url, env), startService(database.url, env)]);
   services.push(a!, b!);
+  log('two instances started');
   const half = Math.ceil(specs.length / 2);
   const [onA, onB] = [specs.slice(0, half), specs.slice(half)];
   await pool.connect('a', a!.url, onA);

@@ -18,7 +18,8 @@ import { createTestDatabase, query } from '../support/database';
  * detection engine per session (leases with fencing), failover when an instance is killed or
  * paused, and Redis going away under a running stream.
  */
-const LEASE_MS = 3_000;
+/** Short enough for a quick failover, long enough for a loaded CI machine to renew in time. */
+const LEASE_MS = 5_000;
 
 const ownedBy = (app: RunningApp) => new RegExp(`-${app.child.pid}-[0-9a-f]+$`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -62,6 +62,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
   private ticker: NodeJS.Timeout | null = null;
   private leaseTimer: NodeJS.Timeout | null = null;
   private stopping = false;
+  private keeping = false;
   /** Sessions woken by new readings, read from the database together (several instances only). */
   private readonly wakes = new Batcher<string, void>((ids) => this.catchUp(ids), {
     delayMs: 2,
@@ -433,7 +434,9 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
    * engine here while Redis is away, and takes over the sessions whose lease lapsed.
    */
   private async keepLeases(): Promise<void> {
-    if (this.stopping) return;
+    // A slow round (a busy database) is not overlapped by the next one, which would only add to it.
+    if (this.stopping || this.keeping) return;
+    this.keeping = true;
     try {
       const held = this.held();
       const kept = await this.leases.renew(held);
@@ -448,12 +451,17 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
       await this.takeOverLapsed();
     } catch (error) {
       logger.warn({ err: error }, 'could not renew the engine leases; trying again');
+    } finally {
+      this.keeping = false;
     }
   }
 
   /** Takes over (rebuilds here) the open sessions whose engine no instance runs. */
   private async takeOverLapsed(): Promise<void> {
     const orphans = (await this.leases.orphans()).filter((id) => !this.live.has(id) && !this.loading.has(id));
+    if (orphans.length === 0) return;
+    const startedAt = Date.now();
+    const before = this.live.size;
     const next = () => orphans.pop();
     const taker = async () => {
       for (let id = next(); id !== undefined; id = next()) {
@@ -463,5 +471,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
       }
     };
     await Promise.all(Array.from({ length: TAKEOVERS_AT_ONCE }, taker));
+    const taken = this.live.size - before;
+    if (taken > 0) logger.info({ sessions: taken, ms: Date.now() - startedAt }, 'took over detection engines');
   }
 }

@@ -74,12 +74,17 @@ export class EngineRebuilder {
   async readingsAfter(cursors: Map<string, ReadingCursor>): Promise<Map<string, ValidReading[]>> {
     const ids = [...cursors.keys()];
     const rows: ReadingRecord[] = await this.dataSource.query(
-      `SELECT w.session_id, r.seq, (extract(epoch FROM r.recorded_at) * 1000)::bigint AS ms,
-              r.hr, r.sbp, r.dbp, r.map, r.spo2, r.rr, r.temp
+      `SELECT w.session_id, r.seq, r.ms, r.hr, r.sbp, r.dbp, r.map, r.spo2, r.rr, r.temp
          FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS w(session_id, after_ms, after_seq)
-         JOIN readings r ON r.session_id = w.session_id
-          AND (r.recorded_at, r.seq) > ('epoch'::timestamptz + w.after_ms * interval '1 millisecond', w.after_seq)
-        ORDER BY w.session_id, r.recorded_at, r.seq`,
+         -- one index scan of (session_id, recorded_at) per session, whatever the planner thinks of unnest
+         CROSS JOIN LATERAL (
+           SELECT seq, (extract(epoch FROM recorded_at) * 1000)::bigint AS ms, hr, sbp, dbp, map, spo2, rr, temp
+             FROM readings
+            WHERE session_id = w.session_id
+              AND recorded_at >= 'epoch'::timestamptz + w.after_ms * interval '1 millisecond'
+              AND (recorded_at, seq) > ('epoch'::timestamptz + w.after_ms * interval '1 millisecond', w.after_seq)
+            ORDER BY recorded_at, seq) r
+        ORDER BY w.session_id, r.ms, r.seq`,
       [ids, ids.map((id) => cursors.get(id)!.ms), ids.map((id) => cursors.get(id)!.seq)],
     );
     const bySession = new Map<string, ValidReading[]>();
