@@ -73,7 +73,7 @@ async function alertLatency(list: Probe[], wardUrl: string, nurseToken: string, 
       probe.socket.emit('reading', reading);
     }),
   );
-  await sleep(3_000);
+  await sleep(10_000);
   ward.close();
   for (const probe of list) probe.socket.close();
   return latencies.sort((a, b) => a - b);
