@@ -173,11 +173,13 @@ function connectOne(url: string, spec: DeviceSpec, onLost: () => void): Promise<
       forceNew: true,
       timeout: 60_000,
     });
-    socket.once('resume', () => {
+    socket.once('resume', ({ lastSeq }: { lastSeq: number | null }) => {
       socket.on('disconnect', (reason) => {
         if (reason !== 'io client disconnect') onLost();
       });
-      resolve({ index: spec.index, phase: phaseOf(spec.index), socket, seq: spec.seq, due: 0, backfilled: false });
+      // A device connected again continues above what the service already stored.
+      const seq = Math.max(spec.seq, lastSeq ?? 0);
+      resolve({ index: spec.index, phase: phaseOf(spec.index), socket, seq, due: 0, backfilled: false });
     });
     socket.once('connect_error', (error) => {
       socket.close();

@@ -19,6 +19,10 @@ import { AttemptCounter, MemoryAttemptCounter } from './auth/attempt-counter.js'
 import { LoginThrottle } from './auth/login-throttle.js';
 import { RevokedTokens } from './auth/revoked-tokens.js';
 import { UserDirectory } from './auth/user-directory.js';
+import { ClusterSignals } from './cluster/cluster-signals.js';
+import { EngineLeases } from './cluster/engine-leases.js';
+import { RedisConnection } from './cluster/redis-connection.js';
+import { SessionRelay } from './cluster/session-relay.js';
 import { Clock } from './common/clock.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { RecoveryController } from './recovery/recovery.controller.js';
@@ -68,7 +72,12 @@ import { WardService } from './ward/ward.service.js';
  */
 @Module({})
 export class AppModule {
-  static register(config: AppConfig, databaseUrl: string, jwtSecret: string): DynamicModule {
+  static register(
+    config: AppConfig,
+    databaseUrl: string,
+    jwtSecret: string,
+    redis: RedisConnection | null = null,
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -101,6 +110,11 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        // The one Redis connection (null without REDIS_URL): inject `RedisConnection` to use it.
+        { provide: RedisConnection, useFactory: () => redis },
+        ClusterSignals,
+        EngineLeases,
+        SessionRelay,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         DomainEvents,

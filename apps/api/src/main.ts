@@ -4,6 +4,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { createApp } from './bootstrap/create-app.js';
 import type { WsAdapter } from './bootstrap/ws-adapter.js';
+import type { RedisConnection } from './cluster/redis-connection.js';
 import { logger } from './common/logger.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { EmbeddedDatabase, loadOrCreateSecrets } from './database/embedded.js';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
 
   let app: INestApplication | null = null;
   let sockets: WsAdapter | null = null;
+  let redis: RedisConnection | null = null;
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
         setTimeout(() => http.closeAllConnections(), 2_000).unref();
         await app.close();
       }
+      await redis?.close();
     } catch (error) {
       logger.error({ err: error }, 'error while closing the service');
     }
@@ -77,7 +80,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   try {
-    ({ app, sockets } = await createApp(config, databaseUrl, jwtSecret));
+    ({ app, sockets, redis } = await createApp(config, databaseUrl, jwtSecret));
     await app.listen(config.port, config.host);
     const mllpPort = await app.get(MllpListener).start();
     if (mllpPort !== null && process.env.PRINT_LISTENING_PORT === '1') process.stdout.write(`MLLP ${mllpPort}\n`);

@@ -57,16 +57,22 @@ export class SimulatedDevice extends EventEmitter {
   private readonly retryMs: number;
   private readonly trackAcknowledged: boolean;
 
-  constructor(
-    readonly url: string,
-    token: string,
-    options: SimulatedDeviceOptions = {},
-  ) {
+  /** The service's address now (one of `urls`). */
+  url: string;
+  private readonly urls: string[];
+
+  /**
+   * `url` may list several instances of the service: after a lost connection each reconnection
+   * attempt goes to the next one, as a monitor configured with a primary and standby addresses does.
+   */
+  constructor(url: string | string[], token: string, options: SimulatedDeviceOptions = {}) {
     super();
+    this.urls = Array.isArray(url) ? url : [url];
+    this.url = this.urls[0]!;
     this.ackTimeoutMs = options.ackTimeoutMs ?? 10_000;
     this.retryMs = options.retryMs ?? 1_000;
     this.trackAcknowledged = options.trackAcknowledged ?? false;
-    this.socket = io(`${url}/devices`, {
+    this.socket = io(`${this.url}/devices`, {
       auth: { token },
       transports: ['websocket'],
       reconnectionDelay: 250,
@@ -90,6 +96,12 @@ export class SimulatedDevice extends EventEmitter {
       this.inFlight.clear();
     });
     this.socket.io.on('reconnect', () => this.stats.reconnects++);
+    this.socket.io.on('reconnect_attempt', (attempt) => {
+      if (this.urls.length < 2) return;
+      this.url = this.urls[attempt % this.urls.length]!;
+      // The manager opens its next connection to `uri`; the namespace stays /devices.
+      (this.socket.io as unknown as { uri: string }).uri = this.url;
+    });
     this.socket.on('connect_error', (error) => this.emit('connect_error', error));
   }
 

@@ -11,6 +11,7 @@ import { alertUuid } from './alert-id.js';
 import { AlertRow } from './alert.entity.js';
 import { AlertTransition } from './alert-transition.entity.js';
 import { type AlertView, toAlertView } from './alert-view.js';
+import { EngineLeases, LeaseLostError } from '../cluster/engine-leases.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
 import { EngineStateRow } from './engine-state.entity.js';
 
@@ -21,15 +22,23 @@ import { EngineStateRow } from './engine-state.entity.js';
  */
 const ALERT_WRITERS = 8;
 
-/** Engine states written together: one statement for all, whatever their number. */
+/**
+ * Engine states written together: one statement for all, whatever their number. A state with an
+ * epoch is written only while its lease is still held under that epoch (locked for the statement).
+ */
 const SAVE_STATES_SQL = `
-  INSERT INTO session_engine_states (session_id, state, updated_at)
-  SELECT session_id, state, now() FROM unnest($1::uuid[], $2::jsonb[]) AS u(session_id, state)
-  ON CONFLICT (session_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`;
+  WITH u AS (SELECT * FROM unnest($1::uuid[], $2::jsonb[], $3::bigint[]) AS u(session_id, state, epoch)),
+       held AS (SELECT l.session_id FROM engine_leases l JOIN u ON u.session_id = l.session_id AND u.epoch = l.epoch
+                 WHERE l.owner = $4 FOR SHARE OF l)
+  INSERT INTO session_engine_states (session_id, state, epoch, updated_at)
+  SELECT session_id, state, epoch, now() FROM u WHERE u.epoch IS NULL OR u.session_id IN (SELECT session_id FROM held)
+  ON CONFLICT (session_id) DO UPDATE SET state = excluded.state, epoch = excluded.epoch, updated_at = excluded.updated_at
+  RETURNING session_id`;
 
 interface SavedState {
   sessionId: string;
   state: EngineSnapshot;
+  epoch: number | null;
 }
 
 const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
@@ -72,7 +81,7 @@ export class AlertStore {
    * The states saved at about the same moment share one statement, and one statement runs at a time:
    * the periodic saves of thousands of sessions take one connection of the pool, not one each.
    */
-  private readonly stateSaves = new Batcher<SavedState, void>((states) => this.saveStates(states), {
+  private readonly stateSaves = new Batcher<SavedState, boolean>((states) => this.saveStates(states), {
     delayMs: 2,
     maxBatch: 500,
     maxConcurrent: 1,
@@ -81,18 +90,25 @@ export class AlertStore {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly auditService: AuditService,
+    private readonly leases: EngineLeases,
   ) {}
 
-  /** Stores the events (each alert as it now stands, each transition once) and the engine state, in one transaction. */
+  /**
+   * Stores the events (each alert as it now stands, each transition once) and the engine state, in
+   * one transaction; with an `epoch`, only while the engine's lease is still held under it
+   * (LeaseLostError otherwise, and nothing is written).
+   */
   async save(
     sessionId: string,
     siteId: string,
+    epoch: number | null,
     events: AlertEvent[],
     state: EngineSnapshot | null,
     audit?: { context: AuditContext; entry: AuditEntry },
   ): Promise<AlertRow[]> {
     return this.alertWrites.run(() =>
       this.dataSource.transaction(async (manager) => {
+        await this.leases.fence(manager, sessionId, epoch);
         if (audit) await this.auditService.record(manager, audit.context, audit.entry);
         const latest = new Map<string, AlertRow>();
         for (const event of events) latest.set(event.alert.id, toRow(event.alert, sessionId, siteId));
@@ -122,30 +138,44 @@ export class AlertStore {
             .orIgnore()
             .execute();
         }
-        if (state) await this.saveState(manager, sessionId, state);
+        if (state) await this.saveState(manager, sessionId, state, epoch);
         return events.map((event) => latest.get(event.alert.id)!);
       }),
     );
   }
 
-  async saveState(manager: EntityManager, sessionId: string, state: EngineSnapshot): Promise<void> {
-    await manager.upsert(EngineStateRow, { sessionId, state }, ['sessionId']);
+  async saveState(
+    manager: EntityManager,
+    sessionId: string,
+    state: EngineSnapshot,
+    epoch: number | null,
+  ): Promise<void> {
+    await manager.upsert(EngineStateRow, { sessionId, state, epoch: epoch === null ? null : String(epoch) }, [
+      'sessionId',
+    ]);
   }
 
   /**
    * Saves an engine state on its own, without alert changes, in one statement with the other states
    * saved at about the same moment. Resolves once committed; rejects if the statement failed.
    */
-  saveStateBatched(sessionId: string, state: EngineSnapshot): Promise<void> {
-    return this.stateSaves.add({ sessionId, state });
+  async saveStateBatched(sessionId: string, state: EngineSnapshot, epoch: number | null): Promise<void> {
+    if (!(await this.stateSaves.add({ sessionId, state, epoch }))) throw new LeaseLostError(sessionId);
   }
 
-  private async saveStates(states: SavedState[]): Promise<void[]> {
+  /** Whether each state was written (false: its lease was taken over). */
+  private async saveStates(states: SavedState[]): Promise<boolean[]> {
     // One row per session: a statement may not update the same row twice.
-    const latest = new Map(states.map((s) => [s.sessionId, JSON.stringify(s.state)]));
+    const latest = new Map(states.map((s) => [s.sessionId, s]));
+    const rows = [...latest.values()];
+    let written: { session_id: string }[];
     try {
-      await this.dataSource.query(SAVE_STATES_SQL, [[...latest.keys()], [...latest.values()]]);
-      return states.map(() => undefined);
+      written = await this.dataSource.query(SAVE_STATES_SQL, [
+        rows.map((s) => s.sessionId),
+        rows.map((s) => JSON.stringify(s.state)),
+        rows.map((s) => s.epoch),
+        this.leases.owner,
+      ]);
     } catch (error) {
       logger.warn(
         { err: error, states: states.length },
@@ -153,6 +183,8 @@ export class AlertStore {
       );
       throw error;
     }
+    const saved = new Set(written.map((r) => r.session_id));
+    return states.map((s) => saved.has(s.sessionId));
   }
 
   async loadState(sessionId: string): Promise<EngineSnapshot | null> {

@@ -13,13 +13,16 @@ import { In, Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context.js';
 import type { AuditEntry } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
+import { ClusterSignals } from '../cluster/cluster-signals.js';
+import { EngineLeases, LeaseLostError, NotOwnerError } from '../cluster/engine-leases.js';
+import { Batcher } from '../common/batcher.js';
 import { DomainError } from '../common/domain-error.js';
 import { logger } from '../common/logger.js';
 import { DomainEvents, type StoredReading } from '../events/domain-events.js';
 import { Session } from '../sessions/session.entity.js';
 import { AlertStore } from './alert-store.js';
 import type { AlertView } from './alert-view.js';
-import { EngineRebuilder, type LiveEngine } from './live-engines.js';
+import { afterCursor, EngineRebuilder, type LiveEngine } from './live-engines.js';
 import { TickWheel } from './tick-wheel.js';
 
 /** Ticks lag the wall clock a little, so a reading still in transit is not taken for a lost signal. */
@@ -30,11 +33,25 @@ const SAVE_EVERY_MS = 15_000;
 /** The sessions are ticked a slice at a time, one slice per turn, so no turn handles them all. */
 const TURN_MS = 100;
 const FAILED = Symbol('engine failed');
+/** Lapsed leases taken over at once, at most: each takeover rebuilds an engine from the database. */
+const TAKEOVERS_AT_ONCE = 8;
+
+interface AcknowledgeRequest {
+  alertId: string;
+  user: AuthUser;
+  context: AuditContext;
+  note: string | null;
+}
 
 /**
  * Runs one detection engine per open session: feeds it the stored readings, the phase changes, the
  * acknowledgements and a clock tick every second; stores every alert transition and the engine's
  * state; and announces each transition to the session's site. Each session's work runs in order.
+ *
+ * With several instances (REDIS_URL), each engine runs on the instance holding the session's lease
+ * (EngineLeases). Readings may be committed by any instance: the owner, woken by a signal carrying
+ * the session id, reads the committed rows after its cursor, the same way a rebuild does, so a
+ * takeover is a rebuild. Acknowledgements made elsewhere are sent to the owner.
  */
 @Injectable()
 export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
@@ -43,12 +60,23 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
   /** The live sessions' turns for ticks and state saves (by session id). */
   private readonly wheel = new TickWheel<string>(TICK_EVERY_MS / TURN_MS, SAVE_EVERY_MS / TURN_MS);
   private ticker: NodeJS.Timeout | null = null;
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private keeping = false;
+  /** Sessions woken by new readings, read from the database together (several instances only). */
+  private readonly wakes = new Batcher<string, void>((ids) => this.catchUp(ids), {
+    delayMs: 2,
+    maxBatch: 2_000,
+    maxConcurrent: 2,
+  });
 
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     private readonly store: AlertStore,
     private readonly rebuilder: EngineRebuilder,
     private readonly events: DomainEvents,
+    private readonly leases: EngineLeases,
+    private readonly signals: ClusterSignals,
   ) {}
 
   onModuleInit(): void {
@@ -56,26 +84,58 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
     this.events.on('session.changed', ({ session }) => {
       void this.work(session.id, (live) => this.changePhase(live, session)).catch(() => undefined);
     });
+    if (!this.leases.enabled) return;
+    this.signals.on('readings', ({ sessionIds }) => this.wake(sessionIds.filter((id) => this.live.has(id))));
+    this.signals.on('session', ({ sessionId }) => {
+      if (this.live.has(sessionId)) void this.refreshPhase(sessionId);
+    });
+    // Wake-ups sent while Redis was away are lost: every engine here reads what it missed.
+    this.signals.onRestored(() => this.wake([...this.live.keys()]));
+    this.signals.answer('alert.acknowledge', (body) => {
+      const { alertId, user, context, note } = body as AcknowledgeRequest;
+      return this.acknowledgeHere(alertId, user, context, note);
+    });
   }
 
-  /** After a restart, every open session's engine is rebuilt before the service takes readings. */
+  /**
+   * After a restart, every open session's engine is rebuilt before the service takes readings. With
+   * several instances, only those no other instance runs; the others are taken over when they lapse.
+   */
   async onApplicationBootstrap(): Promise<void> {
-    const open = await this.sessions.find({ where: { phase: In([...OPEN_PHASES]) } });
-    for (const session of open) await this.engineOf(session.id);
+    if (this.leases.enabled) {
+      await this.takeOverLapsed();
+      this.leaseTimer = setInterval(() => void this.keepLeases(), Math.max(250, this.leases.leaseMs / 4));
+      this.leaseTimer.unref();
+    } else {
+      const open = await this.sessions.find({ where: { phase: In([...OPEN_PHASES]) } });
+      for (const session of open) await this.engineOf(session.id);
+    }
     this.ticker = setInterval(() => this.turn(), TURN_MS);
     this.ticker.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     if (this.ticker) clearInterval(this.ticker);
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
     await Promise.all(
       [...this.live.values()].map((live) => this.work(live.sessionId, (l) => this.saveState(l)).catch(() => undefined)),
     );
+    // Let the other instances take over at once rather than after the lease.
+    await this.leases.release(this.held()).catch(() => undefined);
   }
 
   /** The baseline so far (live during `baseline`), after every reading stored until now. */
   async baselineOf(sessionId: string): Promise<Baseline> {
-    return this.work(sessionId, (live) => Promise.resolve(live.engine.baseline));
+    try {
+      return await this.work(sessionId, (live) => Promise.resolve(live.engine.baseline));
+    } catch (error) {
+      if (!(error instanceof NotOwnerError)) throw error;
+      // Run elsewhere: the same engine, rebuilt here from what is stored, read and thrown away.
+      const session = await this.sessions.findOneBy({ id: sessionId });
+      if (!session) throw DomainError.notFound('session');
+      return (await this.rebuilder.rebuild(session)).live.engine.baseline;
+    }
   }
 
   predoseBlockers(baseline: Baseline, rules: ProtocolRules): PredoseBlocker[] {
@@ -94,6 +154,25 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
   }
 
   async acknowledge(alertId: string, user: AuthUser, context: AuditContext, note: string | null): Promise<AlertView> {
+    if (this.leases.enabled) {
+      const row = await this.store.findById(alertId);
+      if (!row || !user.siteIds.includes(row.siteId)) throw DomainError.notFound('alert');
+      const owner = this.live.has(row.sessionId) ? null : await this.leases.holder(row.sessionId);
+      if (owner && owner !== this.leases.owner) {
+        const request: AcknowledgeRequest = { alertId, user, context, note };
+        return this.signals.request<AlertView>(owner, { kind: 'alert.acknowledge', body: request });
+      }
+    }
+    return this.acknowledgeHere(alertId, user, context, note);
+  }
+
+  /** On the instance that runs (or may take) the session's engine. */
+  private async acknowledgeHere(
+    alertId: string,
+    user: AuthUser,
+    context: AuditContext,
+    note: string | null,
+  ): Promise<AlertView> {
     const row = await this.store.findById(alertId);
     if (!row) throw DomainError.notFound('alert');
     if (!user.siteIds.includes(row.siteId)) throw DomainError.notVisible('alert', alertId);
@@ -116,6 +195,11 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
         details: { sessionId: row.sessionId, kind: row.kind, severity: row.severity },
       };
       return this.record(live, events, true, { context, entry: audit });
+    }).catch((error: unknown) => {
+      if (error instanceof NotOwnerError || error instanceof LeaseLostError) {
+        throw new DomainError('unavailable', 'The alert is being taken over by another instance; try again');
+      }
+      throw error;
     });
     if (!saved) throw new DomainError('conflict', 'This alert cannot be acknowledged in its current state');
     const [view] = await this.store.view([(await this.store.findById(alertId))!]);
@@ -123,6 +207,14 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
   }
 
   private onReadings(readings: StoredReading[]): void {
+    if (this.leases.enabled) {
+      // Several instances: the owner reads the committed rows, wherever they were written.
+      const ids = [...new Set(readings.map((r) => r.sessionId))];
+      this.wake(ids.filter((id) => this.live.has(id)));
+      const elsewhere = ids.filter((id) => !this.live.has(id));
+      if (elsewhere.length > 0) this.signals.publish({ type: 'readings', sessionIds: elsewhere });
+      return;
+    }
     const bySession = new Map<string, StoredReading[]>();
     for (const stored of readings) {
       const list = bySession.get(stored.sessionId);
@@ -191,7 +283,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
   ): Promise<true> {
     if (events.length === 0 && !saveState) return true;
     const state = saveState ? live.engine.serialize() : null;
-    const rows = await this.store.save(live.sessionId, live.siteId, events, state, audit);
+    const rows = await this.store.save(live.sessionId, live.siteId, live.epoch, events, state, audit);
     if (saveState) live.unsavedSinceMs = null;
     const views = await this.store.view(rows);
     for (const alert of views) this.events.emit('alert.changed', { siteId: live.siteId, alert });
@@ -202,10 +294,12 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
   private async saveState(live: LiveEngine): Promise<void> {
     if (live.unsavedSinceMs === null) return;
     try {
-      await this.store.saveStateBatched(live.sessionId, live.engine.serialize());
+      await this.store.saveStateBatched(live.sessionId, live.engine.serialize(), live.epoch);
       live.unsavedSinceMs = null;
-    } catch {
-      // Logged by the store. Still unsaved: it goes with the session's next save turn.
+    } catch (error) {
+      // Taken over: this engine stops here. Otherwise logged by the store, and still unsaved: it goes
+      // with the session's next save turn.
+      if (error instanceof LeaseLostError) this.lost(live);
     }
   }
 
@@ -226,7 +320,9 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
     try {
       result = await run;
     } catch (error) {
-      if (!(error instanceof DomainError)) {
+      if (error instanceof LeaseLostError) {
+        this.lost(live);
+      } else if (!(error instanceof DomainError)) {
         logger.warn({ err: error, sessionId }, 'alert processing failed; the engine will be rebuilt from the database');
         if (this.live.get(sessionId) === live) this.forget(sessionId);
       }
@@ -247,9 +343,15 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
   }
 
   private async load(sessionId: string): Promise<LiveEngine> {
+    let epoch: number | null = null;
+    if (this.leases.enabled) {
+      if (this.stopping) throw new NotOwnerError(sessionId);
+      epoch = await this.leases.acquire(sessionId);
+      if (epoch === null) throw new NotOwnerError(sessionId);
+    }
     const session = await this.sessions.findOneBy({ id: sessionId });
     if (!session) throw DomainError.notFound('session');
-    const { live, events } = await this.rebuilder.rebuild(session);
+    const { live, events } = await this.rebuilder.rebuild(session, epoch);
     if (OPEN_PHASES.includes(session.phase)) events.push(...live.engine.tick(Date.now() - TICK_GRACE_MS));
     await this.record(live, events, true);
     if (OPEN_PHASES.includes(session.phase)) {
@@ -262,5 +364,113 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
   private forget(sessionId: string): void {
     this.live.delete(sessionId);
     this.wheel.delete(sessionId);
+  }
+
+  /** Another instance took the session over: this engine stops, without saving anything. */
+  private lost(live: LiveEngine): void {
+    live.failed = true;
+    if (this.live.get(live.sessionId) !== live) return;
+    logger.warn({ sessionId: live.sessionId, epoch: live.epoch }, 'engine lease taken over by another instance');
+    this.forget(live.sessionId);
+  }
+
+  private held(): Map<string, number> {
+    const held = new Map<string, number>();
+    for (const live of this.live.values()) if (live.epoch !== null) held.set(live.sessionId, live.epoch);
+    return held;
+  }
+
+  private wake(sessionIds: string[]): void {
+    for (const id of sessionIds) void this.wakes.add(id).catch(() => undefined);
+  }
+
+  /** Reads the readings committed after each woken engine's cursor (one statement) and feeds them in order. */
+  private async catchUp(ids: string[]): Promise<void[]> {
+    const cursors = new Map<string, LiveEngine['cursor']>();
+    for (const id of ids) {
+      const live = this.live.get(id);
+      if (live) cursors.set(id, live.cursor);
+    }
+    const done = ids.map(() => undefined);
+    if (cursors.size === 0) return done;
+    let found: Awaited<ReturnType<EngineRebuilder['readingsAfter']>>;
+    try {
+      found = await this.rebuilder.readingsAfter(cursors);
+    } catch (error) {
+      // The next wake-up or the lease round reads them.
+      logger.warn({ err: error, sessions: cursors.size }, 'could not read new readings for the detection engines');
+      return done;
+    }
+    for (const [sessionId, readings] of found) {
+      void this.work(sessionId, async (live) => {
+        const events: AlertEvent[] = [];
+        for (const reading of readings) {
+          // Another read may have fed it already (two reads of one session can overlap).
+          if (afterCursor(live.cursor, reading) <= 0) continue;
+          live.cursor = { ms: reading.recordedAtMs, seq: reading.seq };
+          events.push(...live.engine.addReading(reading));
+        }
+        live.unsavedSinceMs ??= Date.now();
+        if (events.length > 0) await this.record(live, events);
+      }).catch(() => undefined);
+    }
+    return done;
+  }
+
+  /** A session changed on another instance: this engine takes the phase from the database. */
+  private async refreshPhase(sessionId: string): Promise<void> {
+    try {
+      const session = await this.sessions.findOneBy({ id: sessionId });
+      if (session) await this.work(sessionId, (live) => this.changePhase(live, session));
+    } catch {
+      // The next lease round compares the phases again.
+    }
+  }
+
+  /**
+   * Every quarter of the lease: renews the leases of the engines here (an engine whose lease was
+   * taken over stops), applies phase changes whose signal was lost, reads the readings of every
+   * engine here while Redis is away, and takes over the sessions whose lease lapsed.
+   */
+  private async keepLeases(): Promise<void> {
+    // A slow round (a busy database) is not overlapped by the next one, which would only add to it.
+    if (this.stopping || this.keeping) return;
+    this.keeping = true;
+    try {
+      const held = this.held();
+      const kept = await this.leases.renew(held);
+      for (const [sessionId, epoch] of held) {
+        const live = this.live.get(sessionId);
+        if (!live || live.epoch !== epoch) continue;
+        const phase = kept.get(sessionId);
+        if (phase === undefined) this.lost(live);
+        else if (phase !== live.engine.phase) void this.refreshPhase(sessionId);
+      }
+      if (!this.signals.flowing) this.wake([...this.live.keys()]);
+      await this.takeOverLapsed();
+    } catch (error) {
+      logger.warn({ err: error }, 'could not renew the engine leases; trying again');
+    } finally {
+      this.keeping = false;
+    }
+  }
+
+  /** Takes over (rebuilds here) the open sessions whose engine no instance runs. */
+  private async takeOverLapsed(): Promise<void> {
+    const orphans = (await this.leases.orphans()).filter((id) => !this.live.has(id) && !this.loading.has(id));
+    if (orphans.length === 0) return;
+    const startedAt = Date.now();
+    const before = this.live.size;
+    const next = () => orphans.pop();
+    const taker = async () => {
+      for (let id = next(); id !== undefined; id = next()) {
+        await this.engineOf(id).catch((error: unknown) => {
+          if (!(error instanceof NotOwnerError)) logger.warn({ err: error, sessionId: id }, 'could not take over');
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: TAKEOVERS_AT_ONCE }, taker));
+    const taken = this.live.size - before;
+    if (taken > 0) logger.info({ sessions: taken, ms: Date.now() - startedAt }, 'took over detection engines');
   }
 }

@@ -18,6 +18,10 @@ export class EngineStateRow {
   @Column({ type: 'jsonb' })
   state: EngineSnapshot;
 
+  /** The engine lease's epoch it was written under (null: a single instance, no lease). */
+  @Column({ type: 'bigint', nullable: true })
+  epoch: string | null;
+
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
 }

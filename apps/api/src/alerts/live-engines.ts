@@ -19,9 +19,23 @@ export interface LiveEngine {
   replayed: Set<number>;
   /** A task failed: the engine is replaced by one rebuilt from the database. */
   failed: boolean;
+  /** The lease's epoch this engine writes under (null: a single instance, no lease). */
+  epoch: number | null;
+  /** The last stored reading fed to the engine, by (recorded_at, seq): where reading committed rows resumes. */
+  cursor: ReadingCursor;
 }
 
+export interface ReadingCursor {
+  ms: number;
+  seq: number;
+}
+
+/** Where a (recordedAt, seq) stands after the cursor: > 0 after it. */
+export const afterCursor = (cursor: ReadingCursor, reading: ValidReading): number =>
+  reading.recordedAtMs - cursor.ms || reading.seq - cursor.seq;
+
 interface ReadingRecord {
+  session_id?: string;
   seq: string;
   ms: string;
   hr: number | null;
@@ -53,7 +67,36 @@ export class EngineRebuilder {
     private readonly store: AlertStore,
   ) {}
 
-  async rebuild(session: Session): Promise<{ live: LiveEngine; events: AlertEvent[] }> {
+  /**
+   * The readings of these sessions stored after each one's cursor, in (recorded_at, seq) order, in one
+   * statement: how an engine is fed when the readings may be committed by any instance.
+   */
+  async readingsAfter(cursors: Map<string, ReadingCursor>): Promise<Map<string, ValidReading[]>> {
+    const ids = [...cursors.keys()];
+    const rows: ReadingRecord[] = await this.dataSource.query(
+      `SELECT w.session_id, r.seq, r.ms, r.hr, r.sbp, r.dbp, r.map, r.spo2, r.rr, r.temp
+         FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) AS w(session_id, after_ms, after_seq)
+         -- one index scan of (session_id, recorded_at) per session, whatever the planner thinks of unnest
+         CROSS JOIN LATERAL (
+           SELECT seq, (extract(epoch FROM recorded_at) * 1000)::bigint AS ms, hr, sbp, dbp, map, spo2, rr, temp
+             FROM readings
+            WHERE session_id = w.session_id
+              AND recorded_at >= 'epoch'::timestamptz + w.after_ms * interval '1 millisecond'
+              AND (recorded_at, seq) > ('epoch'::timestamptz + w.after_ms * interval '1 millisecond', w.after_seq)
+            ORDER BY recorded_at, seq) r
+        ORDER BY w.session_id, r.ms, r.seq`,
+      [ids, ids.map((id) => cursors.get(id)!.ms), ids.map((id) => cursors.get(id)!.seq)],
+    );
+    const bySession = new Map<string, ValidReading[]>();
+    for (const row of rows) {
+      const list = bySession.get(row.session_id!);
+      if (list) list.push(toReading(row));
+      else bySession.set(row.session_id!, [toReading(row)]);
+    }
+    return bySession;
+  }
+
+  async rebuild(session: Session, epoch: number | null = null): Promise<{ live: LiveEngine; events: AlertEvent[] }> {
     const saved = await this.store.loadState(session.id);
     let engine: DetectionEngine;
     if (saved) {
@@ -80,6 +123,7 @@ export class EngineRebuilder {
     // Stable: readings stay in stored order; a phase change goes before readings recorded after it.
     inputs.sort((a, b) => time(a) - time(b));
     const events = inputs.flatMap((input) => engine.apply(input));
+    const last = rows.at(-1);
     const live: LiveEngine = {
       sessionId: session.id,
       siteId: session.siteId,
@@ -88,6 +132,13 @@ export class EngineRebuilder {
       unsavedSinceMs: Date.now(),
       replayed: new Set(rows.filter((r) => r.recent).map((r) => Number(r.seq))),
       failed: false,
+      epoch,
+      // The rows after the saved state were all read; without rows, everything after its newest reading.
+      cursor: last
+        ? { ms: Number(last.ms), seq: Number(last.seq) }
+        : after === null
+          ? { ms: 0, seq: -1 }
+          : { ms: after, seq: Number.MAX_SAFE_INTEGER },
     };
     return { live, events };
   }

@@ -12,6 +12,7 @@ import { logger, PinoNestLogger } from '../common/logger.js';
 import { requestLog } from '../common/request-log.middleware.js';
 import { noStoreForApi, securityHeaders } from '../common/security-headers.js';
 import { refuseInvalidUtf8, requireJsonBody, SafeInputPipe } from '../common/safe-input.js';
+import { RedisConnection } from '../cluster/redis-connection.js';
 import type { AppConfig } from '../config/config.js';
 import { BoundedExpressAdapter } from './http-server.js';
 import { WsAdapter } from './ws-adapter.js';
@@ -20,9 +21,10 @@ export async function createApp(
   config: AppConfig,
   databaseUrl: string,
   jwtSecret: string,
-): Promise<{ app: INestApplication; sockets: WsAdapter }> {
+): Promise<{ app: INestApplication; sockets: WsAdapter; redis: RedisConnection | null }> {
+  const redis = config.redisUrl ? RedisConnection.open(config.redisUrl, config.redisPrefix) : null;
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.register(config, databaseUrl, jwtSecret),
+    AppModule.register(config, databaseUrl, jwtSecret, redis),
     new BoundedExpressAdapter(),
     {
       logger: new PinoNestLogger(),
@@ -45,7 +47,7 @@ export async function createApp(
     new SafeInputPipe(),
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
   );
-  const sockets = new WsAdapter(app);
+  const sockets = new WsAdapter(app, redis);
   app.useWebSocketAdapter(sockets);
   if (config.corsOrigin) app.enableCors({ origin: config.corsOrigin.split(',') });
 
@@ -65,7 +67,7 @@ export async function createApp(
   // Nest's own not-found answer covers /api/v1 only; it is registered by init, so this goes after it.
   await app.init();
   answerUnknownServicePaths(app);
-  return { app, sockets };
+  return { app, sockets, redis };
 }
 
 /** The nurses' dashboard as built by `npm run build:dashboard`: dist/dashboard, beside dist/apps. */

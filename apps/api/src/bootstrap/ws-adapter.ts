@@ -1,11 +1,39 @@
+import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Server, ServerOptions } from 'socket.io';
 import { noSniffForSockets } from '../common/security-headers.js';
+import type { RedisConnection } from '../cluster/redis-connection.js';
 import { coalesceWebSocketWrites } from './coalesce-websocket-writes.js';
+
+/**
+ * The Redis client as the streams adapter should see it: its publishing commands fail at once while
+ * Redis is away (the adapter then still delivers to this instance's own sockets), while the
+ * connections it opens for itself (`duplicate`: the stream reader, the subscriber) wait for Redis
+ * to come back rather than spin.
+ */
+function adapterClient(redis: RedisConnection): object {
+  const client = redis.client as unknown as Record<string | symbol, unknown>;
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === 'duplicate') return () => redis.duplicate();
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
 
 /** socket.io with limits suited to monitors: 1 MB per message, no per-message compression. */
 export class WsAdapter extends IoAdapter {
   private io: Server | null = null;
+
+  /** With `redis`, events for rooms reach the sockets of every instance (see docs/architecture.md). */
+  constructor(
+    app: INestApplicationContext,
+    private readonly redis: RedisConnection | null = null,
+  ) {
+    super(app);
+  }
 
   /**
    * Shutdown: closes every client's connection, so none (long-polling ones included) holds the server
@@ -27,6 +55,17 @@ export class WsAdapter extends IoAdapter {
     } as ServerOptions) as Server;
     coalesceWebSocketWrites(server);
     noSniffForSockets(server);
+    if (this.redis) {
+      server.adapter(
+        createAdapter(adapterClient(this.redis), {
+          streamName: this.redis.key('socket.io'),
+          channelPrefix: this.redis.key('socket.io'),
+          sessionKeyPrefix: this.redis.key('socket.io', 'session', ''),
+          // About 10 s of a 1,000-chair clinic's vitals: a reader that falls further behind loses events.
+          maxLen: 10_000,
+        }),
+      );
+    }
     // Only /devices and /ward serve clients, each with its own authentication. The main namespace
     // would otherwise connect anyone, without a token.
     server.of('/').use((_socket, next) => next(new Error('unauthorized')));

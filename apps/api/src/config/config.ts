@@ -30,6 +30,12 @@ export interface AppConfig {
   hl7MllpHost: string;
   /** DEMO=1 (never in production): the demo's accounts are active; without it they are deactivated. */
   demo: boolean;
+  /** REDIS_URL: several instances share fan-out and signals through Redis; null = one instance, no Redis. */
+  redisUrl: string | null;
+  /** REDIS_PREFIX: the start of every key, stream and channel this deployment uses in Redis. */
+  redisPrefix: string;
+  /** ENGINE_LEASE_MS: how long an instance owns a session's detection engine without renewing (with Redis). */
+  engineLeaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -50,6 +56,15 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
     return fallback;
   }
   return value;
+}
+
+function validRedisUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -73,6 +88,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const logLevel = env.LOG_LEVEL ?? 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
+  }
+  const redisUrl = env.REDIS_URL?.trim() || null;
+  if (redisUrl !== null && !validRedisUrl(redisUrl)) {
+    problems.push('REDIS_URL must be a redis:// or rediss:// URL (redis://host:6379)');
+  }
+  const redisPrefix = env.REDIS_PREFIX?.trim() || 'im';
+  if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(redisPrefix)) {
+    problems.push('REDIS_PREFIX must be 1 to 64 letters, digits or _ . : -');
   }
   const config: AppConfig = {
     production,
@@ -98,6 +121,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     hl7MllpPort: env.HL7_MLLP_PORT?.trim() ? integer(env, 'HL7_MLLP_PORT', 0, 0, 65535, problems) : null,
     hl7MllpHost: env.HL7_MLLP_HOST?.trim() || env.HOST?.trim() || (demo ? '127.0.0.1' : '0.0.0.0'),
     demo,
+    redisUrl,
+    redisPrefix,
+    engineLeaseMs: integer(env, 'ENGINE_LEASE_MS', 5_000, 1_000, 600_000, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

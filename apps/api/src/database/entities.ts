@@ -9,6 +9,7 @@ import { RevokedToken } from '../auth/revoked-token.entity.js';
 import { AlertRow } from '../alerts/alert.entity.js';
 import { AlertTransition } from '../alerts/alert-transition.entity.js';
 import { EngineStateRow } from '../alerts/engine-state.entity.js';
+import { EngineLeaseRow } from '../cluster/engine-lease.entity.js';
 import { Device } from '../devices/device.entity.js';
 import { Hl7MessageRow } from '../hl7/hl7-message.entity.js';
 import { Protocol } from '../protocols/protocol.entity.js';
@@ -27,6 +28,7 @@ export const ENTITIES = [
   AlertRow,
   AlertTransition,
   EngineStateRow,
+  EngineLeaseRow,
   AuditEvent,
   AuditChainHead,
   RecoveryObservationRow,

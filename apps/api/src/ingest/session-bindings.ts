@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { OPEN_PHASES, type Phase } from '#contracts';
 import { DataSource } from 'typeorm';
+import { ClusterSignals } from '../cluster/cluster-signals.js';
 import { DomainEvents } from '../events/domain-events.js';
 
 export interface Binding {
@@ -13,8 +14,11 @@ export interface Binding {
 }
 
 /**
- * Which open session each device is bound to, kept in memory for the hot path. Filled from the
- * database on first use of a device and kept current from session changes (this process makes them).
+ * Which open session each device is bound to, kept in memory for the hot path: a cache of the
+ * `sessions` table, filled on first use of a device and kept current from session changes, made
+ * here or (with several instances) announced by the others. While Redis is away an announcement
+ * may be missed, so the cache is not trusted: every lookup asks the database, and the cache starts
+ * afresh when the signals flow again.
  */
 @Injectable()
 export class SessionBindings implements OnModuleInit {
@@ -23,34 +27,41 @@ export class SessionBindings implements OnModuleInit {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly events: DomainEvents,
+    private readonly signals: ClusterSignals,
   ) {}
 
   onModuleInit(): void {
-    this.events.on('session.changed', ({ session, previousDeviceId }) => {
-      if (previousDeviceId && previousDeviceId !== session.deviceId) this.byDevice.set(previousDeviceId, null);
-      const open = OPEN_PHASES.includes(session.phase);
-      this.byDevice.set(
-        session.deviceId,
-        open
-          ? {
-              sessionId: session.id,
-              siteId: session.siteId,
-              phase: session.phase,
-              openedAtMs: session.createdAt.getTime(),
-            }
-          : null,
-      );
-    });
+    this.events.on('session.changed', ({ session, previousDeviceId }) =>
+      this.change(session.id, session.siteId, session.deviceId, previousDeviceId, session.phase, session.createdAt.getTime()),
+    );
+    if (!this.signals.enabled) return;
+    this.signals.on('session', (s) =>
+      this.change(s.sessionId, s.siteId, s.deviceId, s.previousDeviceId, s.phase, s.openedAtMs),
+    );
+    this.signals.onRestored(() => this.byDevice.clear());
+  }
+
+  private change(
+    sessionId: string,
+    siteId: string,
+    deviceId: string,
+    previousDeviceId: string | null,
+    phase: Phase,
+    openedAtMs: number,
+  ) {
+    if (previousDeviceId && previousDeviceId !== deviceId) this.byDevice.set(previousDeviceId, null);
+    this.byDevice.set(deviceId, OPEN_PHASES.includes(phase) ? { sessionId, siteId, phase, openedAtMs } : null);
   }
 
   /** What is already known without asking the database: the binding, `null` (none), or `undefined` (not known yet). */
   known(deviceId: string): Binding | null | undefined {
+    if (this.signals.enabled && !this.signals.flowing) return undefined;
     return this.byDevice.get(deviceId);
   }
 
   /** The open session bound to the device, or `null`. Throws when the database is needed and down. */
   async of(deviceId: string): Promise<Binding | null> {
-    const known = this.byDevice.get(deviceId);
+    const known = this.known(deviceId);
     if (known !== undefined) return known;
     const rows: { id: string; site_id: string; phase: Phase; created_at: Date }[] = await this.dataSource.query(
       `SELECT id, site_id, phase, created_at FROM sessions WHERE device_id = $1 AND phase = ANY($2::text[])`,
@@ -60,6 +71,7 @@ export class SessionBindings implements OnModuleInit {
     const binding = row
       ? { sessionId: row.id, siteId: row.site_id, phase: row.phase, openedAtMs: row.created_at.getTime() }
       : null;
+    if (this.signals.enabled && !this.signals.flowing) return binding;
     // A session change may have landed while the query ran; it wins.
     if (!this.byDevice.has(deviceId)) this.byDevice.set(deviceId, binding);
     return this.byDevice.get(deviceId) ?? null;

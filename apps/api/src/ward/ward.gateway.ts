@@ -6,6 +6,7 @@ import { userActor } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
 import { AuthService, type Credential } from '../auth/auth.service.js';
 import { UserDirectory } from '../auth/user-directory.js';
+import { ClusterSignals } from '../cluster/cluster-signals.js';
 import { logger } from '../common/logger.js';
 import { argumentsOf, refusal } from '../common/socket-answers.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -41,9 +42,15 @@ export class WardGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     private readonly userChanges: UserChanges,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly signals: ClusterSignals,
   ) {}
 
   afterInit(namespace: Namespace<WardClientEvents, WardServerEvents>): void {
+    // Events sent while Redis was away never reached the screens on the other instances: every
+    // screen here starts again from a fresh snapshot.
+    this.signals.onRestored(() => {
+      for (const socket of namespace.sockets.values()) void this.sendSnapshot(socket as WardSocket);
+    });
     namespace.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       this.auth.verify(typeof token === 'string' ? token : undefined).then(
@@ -57,8 +64,9 @@ export class WardGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     });
     this.unsubscribe.push(
       this.events.on('readings.stored', ({ siteId, readings }) => {
-        // Encoding an event costs even when nobody listens; most of the time no screen is open.
-        if (!namespace.adapter.rooms.get(siteRoom(siteId))?.size) return;
+        // Encoding an event costs even when nobody listens; most of the time no screen is open. With
+        // several instances the screens may be on another one: the adapter carries it there.
+        if (!this.signals.enabled && !namespace.adapter.rooms.get(siteRoom(siteId))?.size) return;
         const room = namespace.to(siteRoom(siteId));
         for (const stored of readings) room.emit('vitals', vitalsEvent(stored));
       }),

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { SessionSummary, VitalsEvent } from '#contracts';
 import { AlertsService } from '../alerts/alerts.service.js';
+import { ClusterSignals } from '../cluster/cluster-signals.js';
 import { DomainEvents, type StoredReading } from '../events/domain-events.js';
 import { vitalsEvent } from '../readings/vitals-event.js';
 import { ReadingsService } from '../readings/readings.service.js';
@@ -11,7 +12,11 @@ import { SessionsService } from '../sessions/sessions.service.js';
 const timeOf = (entry: StoredReading | VitalsEvent): number =>
   'reading' in entry ? entry.reading.recordedAtMs : Date.parse(entry.recordedAt);
 
-/** What a ward screen shows: open sessions with their newest vitals (kept in memory as they arrive). */
+/**
+ * What a ward screen shows: open sessions with their newest vitals (kept in memory as they arrive).
+ * With several instances, readings are stored by whichever instance the device is connected to, so
+ * the snapshot reads the newest vitals from the database instead.
+ */
 @Injectable()
 export class WardService implements OnModuleInit {
   /** The newest reading of each open session, as stored (the event object is built when asked for). */
@@ -22,6 +27,7 @@ export class WardService implements OnModuleInit {
     private readonly readings: ReadingsService,
     private readonly events: DomainEvents,
     private readonly alerts: AlertsService,
+    private readonly signals: ClusterSignals,
   ) {}
 
   onModuleInit(): void {
@@ -38,16 +44,16 @@ export class WardService implements OnModuleInit {
 
   async snapshot(siteIds: string[]): Promise<SessionSummary[]> {
     const open = await this.sessions.openSessionsOfSites(siteIds);
-    const missing = open.filter((s) => !this.latest.has(s.id)).map((s) => s.id);
+    const missing = open.filter((s) => this.signals.enabled || !this.latest.has(s.id)).map((s) => s.id);
     for (const [sessionId, vitals] of await this.readings.latest(missing)) {
-      if (!this.latest.has(sessionId)) this.latest.set(sessionId, vitals);
+      if (this.signals.enabled || !this.latest.has(sessionId)) this.latest.set(sessionId, vitals);
     }
     const alerts = await this.alerts.openAlertsOf(open.map((s) => s.id));
     return open.map((session) => toSessionSummary(session, this.latestOf(session.id), alerts.get(session.id) ?? []));
   }
 
   async summaryOf(session: Session): Promise<SessionSummary> {
-    if (!this.latest.has(session.id)) {
+    if (this.signals.enabled || !this.latest.has(session.id)) {
       const found = (await this.readings.latest([session.id])).get(session.id);
       if (found) this.latest.set(session.id, found);
     }

@@ -4,6 +4,7 @@ import { AuditTrail1763900000000 } from './1763900000000-audit-trail.js';
 import { Recovery1764000000000 } from './1764000000000-recovery.js';
 import { DemoAccounts1764100000000 } from './1764100000000-demo-accounts.js';
 import { ProtocolRefinements1764200000000 } from './1764200000000-protocol-refinements.js';
+import { EngineLeases1764200000000 } from './1764200000000-engine-leases.js';
 import { Hl7Sources1764214000000 } from './1764214000000-hl7-sources.js';
 import { RemsAssessments1764300000000 } from './1764300000000-rems-assessments.js';
 import { SignatureStatement1764512000000 } from './1764512000000-signature-statement.js';
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   Recovery1764000000000,
   DemoAccounts1764100000000,
   ProtocolRefinements1764200000000,
+  EngineLeases1764200000000,
   Hl7Sources1764214000000,
   RemsAssessments1764300000000,
   SignatureStatement1764512000000,
