@@ -17,6 +17,8 @@ import { BootstrapAdmin } from './auth/bootstrap-admin.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { Clock } from './common/clock.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
+import { Metrics } from './common/metrics.js';
+import { MetricsController } from './metrics/metrics.controller.js';
 import { RecoveryController } from './recovery/recovery.controller.js';
 import { RecoveryService } from './recovery/recovery.service.js';
 import { SessionStory } from './recovery/session-story.js';
@@ -67,6 +69,7 @@ export class AppModule {
       ],
       controllers: [
         HealthController,
+        MetricsController,
         AuthController,
         UsersController,
         SitesController,
@@ -83,6 +86,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         DomainEvents,
+        Metrics,
         AuditService,
         Clock,
         SessionStory,

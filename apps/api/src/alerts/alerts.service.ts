@@ -15,6 +15,7 @@ import type { AuditEntry } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { DomainError } from '../common/domain-error.js';
 import { logger } from '../common/logger.js';
+import { Metrics } from '../common/metrics.js';
 import { DomainEvents, type StoredReading } from '../events/domain-events.js';
 import { Session } from '../sessions/session.entity.js';
 import { AlertStore } from './alert-store.js';
@@ -49,7 +50,13 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
     private readonly store: AlertStore,
     private readonly rebuilder: EngineRebuilder,
     private readonly events: DomainEvents,
+    private readonly metrics: Metrics,
   ) {}
+
+  /** Detection engines live in this process. */
+  get ownedEngines(): number {
+    return this.live.size;
+  }
 
   onModuleInit(): void {
     this.events.on('readings.stored', ({ readings }) => this.onReadings(readings));
@@ -193,6 +200,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
     if (events.length === 0 && !saveState) return true;
     const state = saveState ? live.engine.serialize() : null;
     const rows = await this.store.save(live.sessionId, live.siteId, events, state, audit);
+    for (const event of events) this.metrics.alertTransition(event.type, event.alert.severity);
     if (saveState) live.unsavedSinceMs = null;
     const views = await this.store.view(rows);
     for (const alert of views) this.events.emit('alert.changed', { siteId: live.siteId, alert });

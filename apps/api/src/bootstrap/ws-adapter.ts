@@ -15,6 +15,13 @@ export class WsAdapter extends IoAdapter {
     this.io?.engine.close();
   }
 
+  /** Connected clients per namespace (`/devices`, `/ward`), for the metrics. */
+  socketCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const [name, namespace] of this.io?._nsps ?? []) if (name !== '/') counts[name] = namespace.sockets.size;
+    return counts;
+  }
+
   override createIOServer(port: number, options?: ServerOptions) {
     const server = super.createIOServer(port, {
       ...options,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { AddressList } from '../common/address-list.js';
 
 /** The service's configuration, read once from the environment and validated at boot. */
 export interface AppConfig {
@@ -23,6 +24,12 @@ export interface AppConfig {
   testClock: boolean;
   /** DEMO=1 (never in production): the demo's accounts are active; without it they are deactivated. */
   demo: boolean;
+  /** Redis shared by the instances of one clinic group; null: one instance, everything in its memory. */
+  redisUrl: string | null;
+  /** Prefix of every Redis key and channel, so several deployments can share one Redis. */
+  redisPrefix: string;
+  /** Who may read `/metrics` without a token. */
+  metricsAllow: AddressList;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +71,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     problems.push('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent');
   }
+  const redisUrl = env.REDIS_URL?.trim() || null;
+  if (redisUrl !== null && !validRedisUrl(redisUrl)) problems.push('REDIS_URL must be a redis:// or rediss:// URL');
+  const redisPrefix = env.REDIS_PREFIX?.trim() || 'im';
+  if (!/^[\w.-]{1,64}$/.test(redisPrefix)) problems.push('REDIS_PREFIX must be 1 to 64 letters, digits, _ . or -');
+  let metricsAllow = AddressList.parse('127.0.0.0/8,::1');
+  try {
+    if (env.METRICS_ALLOW?.trim()) metricsAllow = AddressList.parse(env.METRICS_ALLOW);
+  } catch (error) {
+    problems.push(`METRICS_ALLOW must be addresses or CIDRs separated by commas, or none: ${(error as Error).message}`);
+  }
   const config: AppConfig = {
     production,
     port: integer(env, 'PORT', 3000, 0, 65535, problems),
@@ -85,9 +102,21 @@ export function loadConfig(env: Env = process.env): AppConfig {
     corsOrigin: env.CORS_ORIGIN?.trim() || null,
     testClock: env.TEST_CLOCK === '1' && !production,
     demo,
+    redisUrl,
+    redisPrefix,
+    metricsAllow,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+function validRedisUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -5,6 +5,7 @@ import { checkReading, TokenBucket } from '#vitals';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { logger } from '../common/logger.js';
+import { Metrics } from '../common/metrics.js';
 import { IngestTally } from './ingest-tally.js';
 import { ReadingWriter, StorageUnavailableError } from './reading-writer.js';
 import { SessionBindings } from './session-bindings.js';
@@ -28,6 +29,7 @@ export class IngestService {
     private readonly writer: ReadingWriter,
     private readonly bindings: SessionBindings,
     private readonly tally: IngestTally,
+    private readonly metrics: Metrics,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -38,8 +40,13 @@ export class IngestService {
   }
 
   async ingest(deviceId: string, input: unknown): Promise<ReadingAck> {
+    const started = performance.now();
     const ack = await this.answer(deviceId, input);
     this.tally.count(this.bindings.known(deviceId)?.sessionId ?? null, ack);
+    this.metrics.ack(
+      ack.ok ? (ack.duplicate ? 'duplicate' : 'stored') : ack.error.code,
+      (performance.now() - started) / 1000,
+    );
     return ack;
   }
 
