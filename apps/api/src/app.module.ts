@@ -17,7 +17,9 @@ import { BootstrapAdmin } from './auth/bootstrap-admin.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { Clock } from './common/clock.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
+import { LIMIT_STORE, MemoryLimitStore } from './common/limit-store.js';
 import { Metrics } from './common/metrics.js';
+import { RedisLimitStore } from './common/redis-limit-store.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { RecoveryController } from './recovery/recovery.controller.js';
 import { RecoveryService } from './recovery/recovery.service.js';
@@ -32,6 +34,7 @@ import { DevicesService } from './devices/devices.service.js';
 import { DomainEvents } from './events/domain-events.js';
 import { HealthController } from './health/health.controller.js';
 import { DevicesGateway } from './ingest/devices.gateway.js';
+import { DeviceRateLimit } from './ingest/device-rate-limit.js';
 import { IngestTally } from './ingest/ingest-tally.js';
 import { IngestService } from './ingest/ingest.service.js';
 import { ReadingWriter } from './ingest/reading-writer.js';
@@ -87,6 +90,11 @@ export class AppModule {
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         DomainEvents,
         Metrics,
+        {
+          provide: LIMIT_STORE,
+          useFactory: () =>
+            config.redisUrl ? new RedisLimitStore(config.redisUrl, config.redisPrefix) : new MemoryLimitStore(),
+        },
         AuditService,
         Clock,
         SessionStory,
@@ -106,6 +114,7 @@ export class AppModule {
         SessionBindings,
         ReadingWriter,
         IngestTally,
+        DeviceRateLimit,
         IngestService,
         DevicesGateway,
         WardService,

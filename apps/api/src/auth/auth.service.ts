@@ -8,13 +8,8 @@ import { DomainError } from '../common/domain-error.js';
 import type { User } from '../users/user.entity.js';
 import { toUserView, UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
-import { LoginThrottle } from './login-throttle.js';
+import { LoginThrottle, tooManyAttempts } from './login-throttle.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
-
-const tooManyAttempts = (retryAfter: number) =>
-  new DomainError('too_many_attempts', `Too many failed attempts; try again in ${retryAfter} s`, {
-    retryAfterSeconds: retryAfter,
-  });
 
 // User ids are UUIDs: a token naming anything else is refused before the database sees it.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -40,9 +35,9 @@ export class AuthService {
       ...context,
       actor: { type: 'anonymous' as const, id: null, name: username.slice(0, 64), role: null },
     };
-    const retryAfter = this.throttle.retryAfterSeconds(username, ip);
+    const retryAfter = await this.throttle.retryAfterSeconds(username, ip);
     if (retryAfter > 0) {
-      const record = this.throttle.refusalToRecord(username, ip);
+      const record = await this.throttle.refusalToRecord(username, ip);
       if (record) {
         await this.audit.recordAlone(attempt, {
           action: 'auth.login_throttled',
@@ -90,7 +85,7 @@ export class AuthService {
    * login, and the same throttle applies.
    */
   async confirmPassword(user: AuthUser, password: string, ip: string): Promise<void> {
-    this.assertNotThrottled(user.username, ip);
+    await this.assertNotThrottled(user.username, ip);
     const valid = await this.throttle.check(
       user.username,
       ip,
@@ -117,8 +112,8 @@ export class AuthService {
     return this.users.findAuthUser(payload.sub);
   }
 
-  private assertNotThrottled(username: string, ip: string): void {
-    const retryAfter = this.throttle.retryAfterSeconds(username, ip);
+  private async assertNotThrottled(username: string, ip: string): Promise<void> {
+    const retryAfter = await this.throttle.retryAfterSeconds(username, ip);
     if (retryAfter > 0) throw tooManyAttempts(retryAfter);
   }
 }
