@@ -145,7 +145,7 @@ async function memoryBreakdown(url: string): Promise<string> {
     ) /
     1024 /
     1024;
-  const spaces = ['new_space', 'old_space', 'code_space', 'large_object_space']
+  const spaces = ['new', 'old', 'code', 'large_object']
     .map((space) => `${space} ${value(`nodejs_heap_space_size_total_bytes{space="${space}"}`).toFixed(0)}`)
     .join(', ');
   return (

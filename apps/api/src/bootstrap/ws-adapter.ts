@@ -2,6 +2,20 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import { coalesceWebSocketWrites } from './coalesce-websocket-writes.js';
 
+/**
+ * engine.io keeps the HTTP request each connection began with for the connection's whole life
+ * (about 4 KiB of heap each, with its parser state and header arrays). Once a socket has joined its
+ * namespace, socket.io has copied what it needs (headers, address, auth) into `socket.handshake`,
+ * and nothing here reads the request again: let it go.
+ */
+function releaseHandshakeRequests(server: Server): void {
+  server.on('new_namespace', (namespace) =>
+    namespace.on('connection', (socket) => {
+      (socket.conn as { request: unknown }).request = null;
+    }),
+  );
+}
+
 /** socket.io with limits suited to monitors: 1 MB per message, no per-message compression. */
 export class WsAdapter extends IoAdapter {
   private io: Server | null = null;
@@ -22,6 +36,14 @@ export class WsAdapter extends IoAdapter {
     return counts;
   }
 
+  /**
+   * Nest binds `@SubscribeMessage` handlers per socket with a few RxJS subscriptions, and creates them
+   * even for none. The gateways here take their events with `onAny`, so a socket needs none of it.
+   */
+  override bindMessageHandlers(...args: Parameters<IoAdapter['bindMessageHandlers']>): void {
+    if (args[1].length > 0) super.bindMessageHandlers(...args);
+  }
+
   override createIOServer(port: number, options?: ServerOptions) {
     const server = super.createIOServer(port, {
       ...options,
@@ -32,6 +54,7 @@ export class WsAdapter extends IoAdapter {
       connectTimeout: 10_000,
     } as ServerOptions) as Server;
     coalesceWebSocketWrites(server);
+    releaseHandshakeRequests(server);
     // Only /devices and /ward serve clients, each with its own authentication. The main namespace
     // would otherwise connect anyone, without a token.
     server.of('/').use((_socket, next) => next(new Error('unauthorized')));
