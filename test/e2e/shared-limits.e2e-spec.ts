@@ -85,4 +85,25 @@ describe('limits shared by several instances (Redis)', () => {
     await eventually(() => expect(b.output()).toContain('Redis does not answer'));
     expect(b.output().split('Redis does not answer').length - 1).toBe(1);
   });
+
+  it('shares the limits again once Redis is back', async () => {
+    redis = await startRedis(redis);
+    const username = unique('again').toLowerCase();
+    const password = 'right-password-123';
+    await world.admin.ok('/users', { username, displayName: 'Again', role: 'nurse', password, siteIds: [] });
+    // Each instance tries Redis again within a few seconds of a request; until then it counts alone.
+    await eventually(async () => {
+      await Promise.all(
+        [a, b].map((app) => new Api(app.url).post('/auth/login', { username: 'nobody', password: 'x' })),
+      );
+      expect(a.output()).toContain('Redis answers again');
+      expect(b.output()).toContain('Redis answers again');
+    }, 20_000);
+    const onA = new Api(a.url);
+    const onB = new Api(b.url);
+    for (const api of [onA, onB, onA, onB]) {
+      expect((await api.post('/auth/login', { username, password: 'wrong-password-1' })).status).toBe(401);
+    }
+    expect((await onB.post('/auth/login', { username, password })).status).toBe(429);
+  });
 });

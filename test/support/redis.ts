@@ -5,15 +5,19 @@ import { exited, freePort } from './processes';
 
 export interface RunningRedis {
   url: string;
+  port: number;
   /** A fresh key prefix, so that tests sharing a Redis never see each other's keys. */
   prefix: string;
   child: ChildProcess;
   kill: () => Promise<void>;
 }
 
-/** A throw-away redis-server on a free loopback port, without persistence. */
-export async function startRedis(): Promise<RunningRedis> {
-  const port = await freePort();
+/**
+ * A throw-away redis-server on a free loopback port, without persistence. Given the `port` and
+ * `prefix` of one that was killed, starts it again in its place (empty, as after a crash).
+ */
+export async function startRedis(again?: { port: number; prefix: string }): Promise<RunningRedis> {
+  const port = again?.port ?? (await freePort());
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
@@ -31,7 +35,8 @@ export async function startRedis(): Promise<RunningRedis> {
   }
   return {
     url: `redis://127.0.0.1:${port}`,
-    prefix: `im-test-${randomBytes(4).toString('hex')}`,
+    port,
+    prefix: again?.prefix ?? `im-test-${randomBytes(4).toString('hex')}`,
     child,
     kill: async () => {
       child.kill('SIGKILL');

@@ -1,4 +1,4 @@
-import { AddressList } from './address-list';
+import { AddressList } from './address-list.js';
 
 describe('AddressList', () => {
   it('matches loopback in both families, and IPv4 seen as IPv6', () => {

@@ -1,4 +1,4 @@
-import { MemoryLimitStore } from './limit-store';
+import { MemoryLimitStore } from './limit-store.js';
 
 describe('MemoryLimitStore', () => {
   let now = 0;
