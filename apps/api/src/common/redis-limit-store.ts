@@ -65,6 +65,11 @@ export class RedisLimitStore implements LimitStore {
     this.client.connect().catch(() => undefined);
   }
 
+  /** Whether the last operations were counted in Redis (false while they fall back to memory). */
+  get shared(): boolean {
+    return this.downSinceMs === null && this.client.isReady;
+  }
+
   add(key: string, by: number, windowMs: number): Promise<Count> {
     return this.run(
       async () =>

@@ -4,7 +4,9 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { AlertsService } from '../alerts/alerts.service.js';
 import type { WsAdapter } from '../bootstrap/ws-adapter.js';
+import { LIMIT_STORE, type LimitStore } from '../common/limit-store.js';
 import { Metrics } from '../common/metrics.js';
+import { RedisLimitStore } from '../common/redis-limit-store.js';
 
 /**
  * The gauges read at scrape time from the parts of the running instance: its database pool, its
@@ -30,6 +32,14 @@ export function registerInstanceMetrics(app: INestApplication, sockets: WsAdapte
       return Number.NaN;
     }
   });
+  const limits = app.get<LimitStore>(LIMIT_STORE);
+  if (limits instanceof RedisLimitStore) {
+    metrics.gauge(
+      'im_limits_shared',
+      'Whether login and device limits are counted in Redis (1), or in this instance while Redis does not answer (0)',
+      () => (limits.shared ? 1 : 0),
+    );
+  }
   metrics.gaugeBy('im_sockets', 'Connected socket.io clients of this instance, by namespace', 'namespace', () =>
     sockets.socketCounts(),
   );
