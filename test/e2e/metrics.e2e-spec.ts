@@ -1,6 +1,7 @@
 import { startApp, type RunningApp } from '../support/app';
-import { buildWorld, connectDevice, connectWard, reading, sessionBody, type World } from '../support/api';
+import { buildWorld, connectDevice, connectWard, eventually, reading, sessionBody, type World } from '../support/api';
 import { createTestDatabase } from '../support/database';
+import { LiveMonitor } from './live-monitor';
 
 /** The value of one sample of the Prometheus text format, e.g. `im_sockets{namespace="/ward"}`. */
 function sample(text: string, series: string): number {
@@ -17,7 +18,7 @@ describe('Prometheus metrics (/metrics)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     app = await startApp(db.url);
-    world = await buildWorld(app.url, 1);
+    world = await buildWorld(app.url, 2);
   });
 
   afterAll(async () => {
@@ -69,6 +70,21 @@ describe('Prometheus metrics (/metrics)', () => {
 
     client.close();
     ward.close();
+  });
+
+  it('counts the alert transitions it stores', async () => {
+    const device = world.a.devices[1]!;
+    const session = await world.a.nurse.ok('/sessions', sessionBody(world.a.siteId, device.id, world.protocolId));
+    const monitor = await LiveMonitor.connect(app.url, device.token);
+    await monitor.baseline(120, 80);
+    await world.a.nurse.ok(`/sessions/${session.id}/infusion-start`, {});
+    expect((await scrape()).text).not.toMatch(/^im_alert_transitions_total\{/m);
+    await monitor.cuff(150, 84);
+    await monitor.cuff(152, 86); // a confirmed rise of BP: a medium alert opens
+    await eventually(async () =>
+      expect(sample((await scrape()).text, 'im_alert_transitions_total{type="opened",severity="medium"}')).toBe(1),
+    );
+    monitor.close();
   });
 
   it('does not exist for an address METRICS_ALLOW leaves out', async () => {
