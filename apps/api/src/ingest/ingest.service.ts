@@ -1,9 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type AckError, type BatchAck, MAX_BATCH_READINGS, type ReadingAck } from '#contracts';
 import { checkReading } from '#vitals';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { logger } from '../common/logger.js';
 import { Metrics } from '../common/metrics.js';
 import { DeviceRateLimit } from './device-rate-limit.js';
@@ -32,7 +31,6 @@ export class IngestService {
     private readonly metrics: Metrics,
     private readonly rate: DeviceRateLimit,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** During shutdown: refuse new readings (the device resends them to the next instance). */
