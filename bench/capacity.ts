@@ -21,6 +21,9 @@
  *
  * Environment: BENCH_STEPS (default 1000,2000,…,8000), BENCH_WARMUP_S (5), BENCH_WINDOW_S (20),
  * BENCH_P99_LIMIT_MS (100), BENCH_CLIENT_WORKERS (2), DATABASE_URL (else an embedded PostgreSQL).
+ * Options: `--steps 1000,2000` (instead of BENCH_STEPS; a short ladder is printed, not written to
+ * docs/BENCHMARKS.md), `--heap-snapshot <dir>` (a heap snapshot of the service at the end of the
+ * last step, for bench/heap-by-constructor.ts).
  */
 import path from 'node:path';
 import { PacedPool, problems, type WindowResult } from './paced-pool.js';
@@ -28,7 +31,13 @@ import { corePercent, cpuSeconds, GcTrace, PostgresProbe, rssMiB } from './probe
 import { addChairs, benchDatabase, provisionSite, startInfusions, startService } from './service.js';
 import { fmt, machine, mib, ms, ROOT, sleep, spawnUntil, stop, writeSection } from './support.js';
 
-const STEPS = (process.env.BENCH_STEPS ?? '1000,2000,3000,4000,5000,6000,7000,8000')
+const option = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const SNAPSHOT_DIR = option('--heap-snapshot');
+const WRITE = option('--steps') === undefined;
+const STEPS = (option('--steps') ?? process.env.BENCH_STEPS ?? '1000,2000,3000,4000,5000,6000,7000,8000')
   .split(',')
   .map(Number)
   .filter((n) => n > 0)
@@ -64,7 +73,10 @@ interface Step {
 
 const started = performance.now();
 const database = await benchDatabase();
-const app = await startService(database.url, {}, ['--trace-gc']);
+const app = await startService(database.url, {}, [
+  '--trace-gc',
+  ...(SNAPSHOT_DIR ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${SNAPSHOT_DIR}`] : []),
+]);
 const gc = new GcTrace(app.child);
 const bareServer = await spawnUntil(
   path.join(ROOT, 'dist/bench/bare-server.js'),
@@ -119,6 +131,42 @@ function lapTimer(): () => string {
     last = now;
     return `${seconds} s`;
   };
+}
+
+/** The service's own view of its memory (its /metrics), in MiB: where the RSS goes. */
+async function memoryBreakdown(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (series: string) =>
+    Number(
+      text
+        .split('\n')
+        .find((line) => line.startsWith(`${series} `))
+        ?.split(' ')[1] ?? NaN,
+    ) /
+    1024 /
+    1024;
+  const spaces = ['new', 'old', 'code', 'large_object']
+    .map((space) => `${space} ${value(`nodejs_heap_space_size_total_bytes{space="${space}"}`).toFixed(0)}`)
+    .join(', ');
+  return (
+    `RSS ${value('process_resident_memory_bytes').toFixed(0)} MiB: V8 heap ${value('nodejs_heap_size_total_bytes').toFixed(0)} ` +
+    `committed (${value('nodejs_heap_size_used_bytes').toFixed(0)} used; ${spaces}), ` +
+    `external ${value('nodejs_external_memory_bytes').toFixed(0)} MiB`
+  );
+}
+
+/** Asks the service for a heap snapshot (SIGUSR2) and waits until the file is written. */
+async function heapSnapshot(pid: number, dir: string): Promise<string> {
+  const { readdir, stat } = await import('node:fs/promises');
+  const before = new Set(await readdir(dir));
+  process.kill(pid, 'SIGUSR2');
+  for (let lastSize = -1; ; await sleep(2_000)) {
+    const file = (await readdir(dir)).find((name) => name.endsWith('.heapsnapshot') && !before.has(name));
+    if (!file) continue;
+    const { size } = await stat(path.join(dir, file));
+    if (size > 0 && size === lastSize) return path.join(dir, file);
+    lastSize = size;
+  }
 }
 
 const steps: Step[] = [];
@@ -191,6 +239,7 @@ try {
         `client lag p99 ${ms(s.clientLagMs.p99)} ms); bare p99 ${ms(step.bare.result.latencyMs.p99)} ms; ` +
         `RSS ${mib(step.rssMiB)}, heap ${mib(step.heapMiB)}`,
     );
+    console.log(`${fmt(target)}: ${await memoryBreakdown(app.url)}`);
     if (problems(s) > 0) {
       stopReason = `at ${fmt(target)} sessions readings were refused, left unacknowledged or connections lost`;
       break;
@@ -208,6 +257,8 @@ try {
       }
     }
   }
+  if (SNAPSHOT_DIR)
+    console.log(`heap snapshot at ${fmt(live)} sessions: ${await heapSnapshot(app.child.pid!, SNAPSHOT_DIR)}`);
 } catch (error) {
   stopReason = `the run failed after ${steps.length} steps: ${error instanceof Error ? error.message : String(error)}`;
   console.error(error);
@@ -266,6 +317,7 @@ const heapLine =
     ? `about ${kib(heapPerSession)} per session (least-squares slope over the ${heapPoints.length} steps with a full collection in their window)`
     : 'too few steps had a full collection in their window to tell';
 
+if (!WRITE) process.exit(0);
 await writeSection(
   'capacity',
   `## Capacity: concurrent sessions at 1 reading/s

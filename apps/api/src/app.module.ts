@@ -15,7 +15,7 @@ import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { AuthService } from './auth/auth.service.js';
 import { BootstrapAdmin } from './auth/bootstrap-admin.js';
-import { AttemptCounter, MemoryAttemptCounter } from './auth/attempt-counter.js';
+import { AttemptCounter, StoreAttemptCounter } from './auth/attempt-counter.js';
 import { LoginThrottle } from './auth/login-throttle.js';
 import { RevokedTokens } from './auth/revoked-tokens.js';
 import { UserDirectory } from './auth/user-directory.js';
@@ -25,6 +25,10 @@ import { RedisConnection } from './cluster/redis-connection.js';
 import { SessionRelay } from './cluster/session-relay.js';
 import { Clock } from './common/clock.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
+import { LIMIT_STORE, type LimitStore, MemoryLimitStore } from './common/limit-store.js';
+import { Metrics } from './common/metrics.js';
+import { RedisLimitStore } from './common/redis-limit-store.js';
+import { MetricsController } from './metrics/metrics.controller.js';
 import { RecoveryController } from './recovery/recovery.controller.js';
 import { RecoveryService } from './recovery/recovery.service.js';
 import { SessionStory } from './recovery/session-story.js';
@@ -45,6 +49,7 @@ import { Hl7Messages } from './hl7/hl7-messages.js';
 import { Hl7Sources } from './hl7/hl7-sources.js';
 import { MllpListener } from './hl7/mllp-listener.js';
 import { DevicesGateway } from './ingest/devices.gateway.js';
+import { DeviceRateLimit } from './ingest/device-rate-limit.js';
 import { IngestTally } from './ingest/ingest-tally.js';
 import { IngestService } from './ingest/ingest.service.js';
 import { ReadingWriter } from './ingest/reading-writer.js';
@@ -93,6 +98,7 @@ export class AppModule {
       ],
       controllers: [
         HealthController,
+        MetricsController,
         AuthController,
         UsersController,
         SitesController,
@@ -119,7 +125,17 @@ export class AppModule {
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         DomainEvents,
         { provide: UserChanges, useClass: LocalUserChanges },
-        { provide: AttemptCounter, useClass: MemoryAttemptCounter },
+        {
+          provide: AttemptCounter,
+          useFactory: (store: LimitStore) => new StoreAttemptCounter(store),
+          inject: [LIMIT_STORE],
+        },
+        Metrics,
+        {
+          provide: LIMIT_STORE,
+          useFactory: () =>
+            config.redisUrl ? new RedisLimitStore(config.redisUrl, config.redisPrefix) : new MemoryLimitStore(),
+        },
         AuditService,
         AccessDenials,
         Clock,
@@ -145,6 +161,7 @@ export class AppModule {
         SessionBindings,
         ReadingWriter,
         IngestTally,
+        DeviceRateLimit,
         IngestService,
         DevicesGateway,
         Hl7Sources,

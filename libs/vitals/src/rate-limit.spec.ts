@@ -22,3 +22,16 @@ describe('TokenBucket', () => {
     expect(bucket.take(4, 1_000_000)).toBe(false);
   });
 });
+
+describe('TokenBucket.takeUpTo', () => {
+  it('takes what is there, up to the request, in whole tokens', () => {
+    const bucket = new TokenBucket(10, 2, 0);
+    expect(bucket.takeUpTo(4, 0)).toBe(4);
+    expect(bucket.takeUpTo(100, 0)).toBe(6);
+    expect(bucket.takeUpTo(5, 0)).toBe(0);
+    expect(bucket.takeUpTo(5, 750)).toBe(1);
+    expect(bucket.takeUpTo(5, 1000)).toBe(1);
+    expect(bucket.isFull(1000)).toBe(false);
+    expect(bucket.isFull(6000)).toBe(true);
+  });
+});

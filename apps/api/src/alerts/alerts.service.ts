@@ -18,6 +18,7 @@ import { EngineLeases, LeaseLostError, NotOwnerError } from '../cluster/engine-l
 import { Batcher } from '../common/batcher.js';
 import { DomainError } from '../common/domain-error.js';
 import { logger } from '../common/logger.js';
+import { Metrics } from '../common/metrics.js';
 import { DomainEvents, type StoredReading } from '../events/domain-events.js';
 import { Session } from '../sessions/session.entity.js';
 import { AlertStore } from './alert-store.js';
@@ -77,7 +78,13 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
     private readonly events: DomainEvents,
     private readonly leases: EngineLeases,
     private readonly signals: ClusterSignals,
+    private readonly metrics: Metrics,
   ) {}
+
+  /** Detection engines live in this process. */
+  get ownedEngines(): number {
+    return this.live.size;
+  }
 
   onModuleInit(): void {
     this.events.on('readings.stored', ({ readings }) => this.onReadings(readings));
@@ -284,6 +291,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
     if (events.length === 0 && !saveState) return true;
     const state = saveState ? live.engine.serialize() : null;
     const rows = await this.store.save(live.sessionId, live.siteId, live.epoch, events, state, audit);
+    for (const event of events) this.metrics.alertTransition(event.type, event.alert.severity);
     if (saveState) live.unsavedSinceMs = null;
     const views = await this.store.view(rows);
     for (const alert of views) this.events.emit('alert.changed', { siteId: live.siteId, alert });

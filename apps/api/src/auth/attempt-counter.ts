@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import type { LimitStore } from '../common/limit-store.js';
 
 /** Failures counted under one key in a fixed window that starts with the first of them. */
 export interface AttemptCount {
@@ -9,8 +9,8 @@ export interface AttemptCount {
 
 /**
  * Where the login throttle keeps its failure counts. The policy (auth/login-throttle.ts) asks only
- * this; the in-memory implementation below serves one instance, and a Redis-backed store (INCR with
- * PEXPIRE … NX per key) takes its place when several instances must share the counts.
+ * this; the service counts in the limit store (`StoreAttemptCounter`): in memory for one instance,
+ * in Redis when several must share the counts, so adding instances adds no tries for an attacker.
  */
 export abstract class AttemptCounter {
   abstract count(key: string, nowMs: number): Promise<AttemptCount>;
@@ -18,43 +18,24 @@ export abstract class AttemptCounter {
   abstract clear(key: string): Promise<void>;
 }
 
-/** More keys than an attack leaves in one window; past it, expired windows are swept. */
-const SWEEP_AT = 50_000;
-
-@Injectable()
-export class MemoryAttemptCounter extends AttemptCounter {
-  private readonly windows = new Map<string, AttemptCount>();
-
-  count(key: string, nowMs: number): Promise<AttemptCount> {
-    return Promise.resolve(this.live(key, nowMs) ?? { count: 0, resetAtMs: 0 });
+/** The failure counts in the limit store (common/limit-store.ts): this process's memory, or Redis. */
+export class StoreAttemptCounter extends AttemptCounter {
+  constructor(private readonly store: LimitStore) {
+    super();
   }
 
-  add(key: string, windowMs: number, nowMs: number): Promise<AttemptCount> {
-    let window = this.live(key, nowMs);
-    if (!window) {
-      if (this.windows.size >= SWEEP_AT) this.sweep(nowMs);
-      window = { count: 0, resetAtMs: nowMs + windowMs };
-      this.windows.set(key, window);
-    }
-    window.count++;
-    return Promise.resolve({ ...window });
+  async count(key: string, nowMs: number): Promise<AttemptCount> {
+    return toAttemptCount(await this.store.read(`login:${key}`), nowMs);
+  }
+
+  async add(key: string, windowMs: number, nowMs: number): Promise<AttemptCount> {
+    return toAttemptCount(await this.store.add(`login:${key}`, 1, windowMs), nowMs);
   }
 
   clear(key: string): Promise<void> {
-    this.windows.delete(key);
-    return Promise.resolve();
-  }
-
-  private live(key: string, nowMs: number): AttemptCount | null {
-    const window = this.windows.get(key);
-    if (window && window.resetAtMs <= nowMs) {
-      this.windows.delete(key);
-      return null;
-    }
-    return window ?? null;
-  }
-
-  private sweep(nowMs: number): void {
-    for (const [key, window] of this.windows) if (window.resetAtMs <= nowMs) this.windows.delete(key);
+    return this.store.clear(`login:${key}`);
   }
 }
+
+const toAttemptCount = ({ count, resetInMs }: { count: number; resetInMs: number }, nowMs: number): AttemptCount =>
+  count > 0 ? { count, resetAtMs: nowMs + resetInMs } : { count: 0, resetAtMs: 0 };

@@ -14,6 +14,7 @@ import { noStoreForApi, securityHeaders } from '../common/security-headers.js';
 import { refuseInvalidUtf8, requireJsonBody, SafeInputPipe } from '../common/safe-input.js';
 import { RedisConnection } from '../cluster/redis-connection.js';
 import type { AppConfig } from '../config/config.js';
+import { registerInstanceMetrics } from '../metrics/instance-metrics.js';
 import { BoundedExpressAdapter } from './http-server.js';
 import { WsAdapter } from './ws-adapter.js';
 
@@ -42,7 +43,7 @@ export async function createApp(
   app.use(requireJsonBody);
   app.useBodyParser('json');
   app.use(refuseInvalidUtf8);
-  app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/ready'] });
+  app.setGlobalPrefix('api/v1', { exclude: ['health', 'health/ready', 'metrics'] });
   app.useGlobalPipes(
     new SafeInputPipe(),
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
@@ -67,13 +68,14 @@ export async function createApp(
   // Nest's own not-found answer covers /api/v1 only; it is registered by init, so this goes after it.
   await app.init();
   answerUnknownServicePaths(app);
+  registerInstanceMetrics(app, sockets);
   return { app, sockets, redis };
 }
 
 /** The nurses' dashboard as built by `npm run build:dashboard`: dist/dashboard, beside dist/apps. */
 const DASHBOARD_DIR = fileURLToPath(new URL('../../../../dashboard/', import.meta.url));
 /** Paths that belong to the service, never to the dashboard (express sees them before Nest's routes). */
-const SERVICE_PATH = /^\/(api|health|socket\.io)(\/|$)/;
+const SERVICE_PATH = /^\/(api|health|metrics|socket\.io)(\/|$)/;
 
 /**
  * Serves the dashboard at `/`. Its pages are addressed by path (`/sessions/:id`), so any other GET

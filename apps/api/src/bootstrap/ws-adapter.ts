@@ -23,6 +23,20 @@ function adapterClient(redis: RedisConnection): object {
   });
 }
 
+/**
+ * engine.io keeps the HTTP request each connection began with for the connection's whole life
+ * (about 4 KiB of heap each, with its parser state and header arrays). Once a socket has joined its
+ * namespace, socket.io has copied what it needs (headers, address, auth) into `socket.handshake`,
+ * and nothing here reads the request again: let it go.
+ */
+function releaseHandshakeRequests(server: Server): void {
+  server.on('new_namespace', (namespace) =>
+    namespace.on('connection', (socket) => {
+      (socket.conn as { request: unknown }).request = null;
+    }),
+  );
+}
+
 /** socket.io with limits suited to monitors: 1 MB per message, no per-message compression. */
 export class WsAdapter extends IoAdapter {
   private io: Server | null = null;
@@ -42,6 +56,21 @@ export class WsAdapter extends IoAdapter {
    */
   disconnectAll(): void {
     this.io?.engine.close();
+  }
+
+  /** Connected clients per namespace (`/devices`, `/ward`), for the metrics. */
+  socketCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const [name, namespace] of this.io?._nsps ?? []) if (name !== '/') counts[name] = namespace.sockets.size;
+    return counts;
+  }
+
+  /**
+   * Nest binds `@SubscribeMessage` handlers per socket with a few RxJS subscriptions, and creates them
+   * even for none. The gateways here take their events with `onAny`, so a socket needs none of it.
+   */
+  override bindMessageHandlers(...args: Parameters<IoAdapter['bindMessageHandlers']>): void {
+    if (args[1].length > 0) super.bindMessageHandlers(...args);
   }
 
   override createIOServer(port: number, options?: ServerOptions) {
@@ -66,6 +95,7 @@ export class WsAdapter extends IoAdapter {
         }),
       );
     }
+    releaseHandshakeRequests(server);
     // Only /devices and /ward serve clients, each with its own authentication. The main namespace
     // would otherwise connect anyone, without a token.
     server.of('/').use((_socket, next) => next(new Error('unauthorized')));

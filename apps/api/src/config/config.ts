@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { passwordProblem } from '../auth/common-passwords.js';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
+import { AddressList } from '../common/address-list.js';
 
 /** The service's configuration, read once from the environment and validated at boot. */
 export interface AppConfig {
@@ -36,6 +37,8 @@ export interface AppConfig {
   redisPrefix: string;
   /** ENGINE_LEASE_MS: how long an instance owns a session's detection engine without renewing (with Redis). */
   engineLeaseMs: number;
+  /** Who may read `/metrics` without a token. */
+  metricsAllow: AddressList;
 }
 
 export class ConfigError extends Error {
@@ -97,6 +100,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(redisPrefix)) {
     problems.push('REDIS_PREFIX must be 1 to 64 letters, digits or _ . : -');
   }
+  let metricsAllow = AddressList.parse('127.0.0.0/8,::1');
+  try {
+    if (env.METRICS_ALLOW?.trim()) metricsAllow = AddressList.parse(env.METRICS_ALLOW);
+  } catch (error) {
+    problems.push(`METRICS_ALLOW must be addresses or CIDRs separated by commas, or none: ${(error as Error).message}`);
+  }
   const config: AppConfig = {
     production,
     port: integer(env, 'PORT', 3000, 0, 65535, problems),
@@ -124,6 +133,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisUrl,
     redisPrefix,
     engineLeaseMs: integer(env, 'ENGINE_LEASE_MS', 5_000, 1_000, 600_000, problems),
+    metricsAllow,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

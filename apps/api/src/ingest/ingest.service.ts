@@ -1,10 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type AckError, type BatchAck, MAX_BATCH_READINGS, type ReadingAck } from '#contracts';
-import { checkReading, MAX_CLOCK_AHEAD_MS, TokenBucket } from '#vitals';
+import { checkReading, MAX_CLOCK_AHEAD_MS } from '#vitals';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { logger } from '../common/logger.js';
+import { Metrics } from '../common/metrics.js';
+import { DeviceRateLimit } from './device-rate-limit.js';
 import { IngestTally } from './ingest-tally.js';
 import { ReadingWriter, StorageUnavailableError } from './reading-writer.js';
 import { SessionBindings } from './session-bindings.js';
@@ -21,15 +22,15 @@ const refuse = (seq: number | null, code: AckError['code'], message: string): Re
  */
 @Injectable()
 export class IngestService {
-  private readonly buckets = new Map<string, TokenBucket>();
   private accepting = true;
 
   constructor(
     private readonly writer: ReadingWriter,
     private readonly bindings: SessionBindings,
     private readonly tally: IngestTally,
+    private readonly metrics: Metrics,
+    private readonly rate: DeviceRateLimit,
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** During shutdown: refuse new readings (the device resends them to the next instance). */
@@ -38,8 +39,13 @@ export class IngestService {
   }
 
   async ingest(deviceId: string, input: unknown): Promise<ReadingAck> {
+    const started = performance.now();
     const ack = await this.answer(deviceId, input);
     this.tally.count(this.bindings.known(deviceId)?.sessionId ?? null, ack);
+    this.metrics.ack(
+      ack.ok ? (ack.duplicate ? 'duplicate' : 'stored') : ack.error.code,
+      (performance.now() - started) / 1000,
+    );
     return ack;
   }
 
@@ -48,7 +54,8 @@ export class IngestService {
     if (!checked.ok) return { ok: false, seq: checked.seq, error: checked.error };
     const { reading } = checked;
     if (!this.accepting) return refuse(reading.seq, 'unavailable', 'The service is shutting down; resend later');
-    if (!this.bucketOf(deviceId).take(1, Date.now())) {
+    const allowed = this.rate.take(deviceId);
+    if (allowed === false || (allowed !== true && !(await allowed))) {
       return refuse(reading.seq, 'rate_limited', 'Too many readings from this device; slow down and resend');
     }
     try {
@@ -93,14 +100,5 @@ export class IngestService {
       [deviceId],
     );
     return rows[0]?.last == null ? null : Number(rows[0].last);
-  }
-
-  private bucketOf(deviceId: string): TokenBucket {
-    let bucket = this.buckets.get(deviceId);
-    if (!bucket) {
-      bucket = new TokenBucket(this.config.deviceRateBurst, this.config.deviceRatePerSecond, Date.now());
-      this.buckets.set(deviceId, bucket);
-    }
-    return bucket;
   }
 }

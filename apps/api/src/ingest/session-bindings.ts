@@ -32,7 +32,14 @@ export class SessionBindings implements OnModuleInit {
 
   onModuleInit(): void {
     this.events.on('session.changed', ({ session, previousDeviceId }) =>
-      this.change(session.id, session.siteId, session.deviceId, previousDeviceId, session.phase, session.createdAt.getTime()),
+      this.change(
+        session.id,
+        session.siteId,
+        session.deviceId,
+        previousDeviceId,
+        session.phase,
+        session.createdAt.getTime(),
+      ),
     );
     if (!this.signals.enabled) return;
     this.signals.on('session', (s) =>
