@@ -20,6 +20,7 @@ import { LoginThrottle } from './auth/login-throttle.js';
 import { RevokedTokens } from './auth/revoked-tokens.js';
 import { UserDirectory } from './auth/user-directory.js';
 import { ClusterSignals } from './cluster/cluster-signals.js';
+import { ClusterUserChanges } from './cluster/cluster-user-changes.js';
 import { EngineLeases } from './cluster/engine-leases.js';
 import { RedisConnection } from './cluster/redis-connection.js';
 import { SessionRelay } from './cluster/session-relay.js';
@@ -124,7 +125,7 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         DomainEvents,
-        { provide: UserChanges, useClass: LocalUserChanges },
+        { provide: UserChanges, useClass: config.redisUrl ? ClusterUserChanges : LocalUserChanges },
         {
           provide: AttemptCounter,
           useFactory: (store: LimitStore) => new StoreAttemptCounter(store),

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, MoreThan, Repository } from 'typeorm';
-import { UserChanges } from '../events/user-changes.js';
+import { ANY_USER, UserChanges } from '../events/user-changes.js';
 import { RevokedToken } from './revoked-token.entity.js';
 
 /**
@@ -19,12 +19,18 @@ export class RevokedTokens implements OnModuleInit, OnModuleDestroy {
     @InjectRepository(RevokedToken) private readonly rows: Repository<RevokedToken>,
     private readonly userChanges: UserChanges,
   ) {
-    this.unsubscribe = userChanges.subscribe(({ token }) => {
+    this.unsubscribe = userChanges.subscribe(({ userId, token }) => {
       if (token) this.remember(token.jti, token.expiresAtMs);
+      // Sign-outs announced while Redis was away were missed: read them from the table again.
+      if (userId === ANY_USER) this.load().catch(() => undefined);
     });
   }
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): Promise<void> {
+    return this.load();
+  }
+
+  private async load(): Promise<void> {
     const live = await this.rows.find({
       where: { expiresAt: MoreThan(new Date()) },
       select: { jti: true, expiresAt: true },

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { UserChanges } from '../events/user-changes.js';
+import { ANY_USER, UserChanges } from '../events/user-changes.js';
 import { UsersService } from '../users/users.service.js';
 import type { AuthUser } from './auth-user.js';
 
@@ -28,6 +28,11 @@ export class UserDirectory implements OnModuleDestroy {
   ) {
     this.unsubscribe = userChanges.subscribe(({ userId }) => {
       this.changes++;
+      if (userId === ANY_USER) {
+        this.cache.clear();
+        this.loading.clear();
+        return;
+      }
       this.cache.delete(userId);
       this.loading.delete(userId);
     });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Phase } from '#contracts';
 import { logger } from '../common/logger.js';
+import type { UserChange } from '../events/user-changes.js';
 import { DomainError } from '../common/domain-error.js';
 import { RedisConnection, type RedisClient } from './redis-connection.js';
 
@@ -19,7 +20,9 @@ export type ClusterSignal =
       openedAtMs: number;
     }
   /** Readings of these sessions were committed: their engines' owners read them. */
-  | { type: 'readings'; sessionIds: string[] };
+  | { type: 'readings'; sessionIds: string[] }
+  /** A user's access changed (events/user-changes.ts). */
+  | { type: 'user'; change: UserChange };
 
 /** Requests to one instance (the owner of a session's engine), answered on the asker's channel. */
 export interface ClusterRequest {

@@ -12,7 +12,7 @@ import { argumentsOf, refusal } from '../common/socket-answers.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { clientAddress } from '../config/trust-proxy.js';
 import { DomainEvents } from '../events/domain-events.js';
-import { type UserChange, UserChanges } from '../events/user-changes.js';
+import { ANY_USER, type UserChange, UserChanges } from '../events/user-changes.js';
 import { vitalsEvent } from '../readings/vitals-event.js';
 import { SIGN_OUT_MESSAGES, verdictOf } from './ward-access.js';
 import { WardService } from './ward.service.js';
@@ -120,6 +120,10 @@ export class WardGateway implements OnGatewayInit, OnGatewayConnection, OnModule
   }
 
   private recheck(change: UserChange): void {
+    if (change.userId === ANY_USER) {
+      for (const userId of [...this.byUser.keys()]) this.recheck({ userId, reasons: ['updated'] });
+      return;
+    }
     const sockets = this.byUser.get(change.userId);
     if (!sockets?.size) return;
     const open = [...sockets];
