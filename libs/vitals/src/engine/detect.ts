@@ -88,11 +88,21 @@ export function detectReading(state: EngineState, r: ValidReading): AlertEvent[]
     const overdue = episodeOf(state, 'bp_overdue');
     if (overdue) events.push(endEpisode(overdue, t, t));
     const verdict = stepCuff(state.cuff, t, bp.level, rules.bpRise.confirmReadings, !!episodeOf(state, 'bp_rise'));
-    // An implausible reading counts towards confirmation but cannot open, upgrade, peak or end an
-    // episode on its own: the next cuff reading (plausible) has to confirm it.
+    const sample = { sbp: present(r.sbp), dbp: present(r.dbp) };
+    // An implausible reading that meets a tier is held: it cannot open, upgrade, peak or end an episode
+    // on its own. The next cuff reading confirms it when it also meets a tier, plausible or not (two
+    // consecutive readings beyond the limit are not one artefact; isolated systolic hypertension gives
+    // pulse pressures over 100 on real surges). It then settles at its own tier, with the held reading
+    // in the peak when that tier is at least the held one. Otherwise the held reading is dropped.
     const implausible = rules.bpRise.bpPlausibility === true && cuffImplausibility(r.sbp, r.dbp, r.map) !== null;
-    if (!implausible)
-      settle(state, 'bp_rise', t, verdict, bp, { sbp: present(r.sbp), dbp: present(r.dbp) }, 'max', '', events);
+    const held = state.cuff.held ?? null;
+    const confirms = held !== null && bp.level >= 1;
+    state.cuff.held = implausible && bp.level >= 1 ? { level: bp.level, sample } : null;
+    if (!implausible || confirms) {
+      const worst =
+        confirms && bp.level >= held.level ? (worsePeak(held.sample, sample, 'max') ?? held.sample) : sample;
+      settle(state, 'bp_rise', t, verdict, bp, worst, 'max', '', events);
+    }
   }
   const hr = present(r.hr);
   if (hr !== null) {

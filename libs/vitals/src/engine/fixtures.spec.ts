@@ -53,16 +53,28 @@ describe('icu-bp-surge-133243: a true, sustained BP rise', () => {
   // Baseline phase = the samples before the first rise (165/82, 109/56, 121/65 → 121/65, HR 93.5).
   const INFUSION = 22_000;
 
-  it('220/81 … 221/87 have a pulse pressure over 100, implausible by CLINICAL.md: medium at 147/80, HIGH at 174/82', () => {
-    // Changed with the refinement "implausible cuff readings need confirming": the four surge readings
-    // (pulse pressure 134–139) cannot open a bp_rise, and no plausible reading confirms them at the
-    // high tier; 147/80 (plausible, beyond +20%) confirms the run at the medium tier. The recording's
-    // first HIGH is then the plausible 174/82, which alerts at once.
+  it('220/81 … 221/87 have a pulse pressure over 100 (implausible by CLINICAL.md): HIGH at 232/93, the second', () => {
+    // The refinement "implausible cuff readings need confirming": the four surge readings (pulse
+    // pressure 134–139, isolated systolic hypertension) are each implausible. 220/81 alone is held
+    // unconfirmed; 232/93, the next cuff reading, also meets the high tier and confirms it, so the HIGH
+    // opens there (one cuff interval later than without the rule). Two consecutive readings beyond the
+    // limit are not a single artefact: a real severe surge must alert even if no reading is plausible.
     const { engine, events } = replayFixture('icu-bp-surge-133243.csv', INFUSION);
     expect(engine.baseline).toMatchObject({ sbp: 121, dbp: 65, hr: 93.5 });
     const bp = events.filter((e) => e.alert.kind === 'bp_rise');
-    expect(bp.filter((e) => e.alert.id === `bp_rise:${s(28_920)}`).map((e) => e.type)).toEqual(['opened', 'resolved']);
-    expect(bp[0]!.alert).toMatchObject({ severity: 'medium', trigger: { sbp: 147, dbp: 80 } });
+    expect(bp.filter((e) => e.type === 'opened' && e.atMs < s(23_520))).toEqual([]);
+    const surge = bp.filter((e) => e.alert.id === `bp_rise:${s(23_520)}`);
+    expect(brief(surge)).toEqual([
+      ['opened', 'high', 23_520],
+      ['escalated', 'high', 23_640],
+      ['cleared', 'high', 32_520],
+    ]);
+    expect(surge[0]!.alert).toMatchObject({
+      message: 'SBP 232 ≥ 180',
+      trigger: { sbp: 232, dbp: 93 },
+      peak: { sbp: 232, dbp: 93 },
+    });
+    // Later, plausible readings at the high tier alert at once, as before the rule.
     const high = bp.filter((e) => e.alert.id === `bp_rise:${s(39_720)}`);
     expect(brief(high)).toEqual([
       ['opened', 'high', 39_720],
@@ -70,8 +82,6 @@ describe('icu-bp-surge-133243: a true, sustained BP rise', () => {
       ['cleared', 'high', 46_920],
     ]);
     expect(high[0]!.alert).toMatchObject({ message: 'SBP 174 > 169.4 (baseline 121 +40%)' });
-    // No alert was opened by any of the surge readings themselves.
-    expect(bp.filter((e) => e.type === 'opened' && e.atMs < s(28_920))).toEqual([]);
   });
 
   it('with bpPlausibility off (the old behaviour): HIGH at the 220/81 reading; it escalates, peaks, and clears at 143/74', () => {

@@ -68,7 +68,52 @@ describe('implausible cuff readings (pulse pressure < 20 or > 100, DBP not 10 be
     expect(brief(medium)).toEqual(['opened bp_rise medium active @180']);
   });
 
-  it('cannot upgrade an open medium alert, nor peak it; the next plausible high reading does', () => {
+  it('two consecutive implausible readings at the high tier: HIGH opens at the second (the surge, 220/81 then 232/93)', () => {
+    const events = cuffs(infusingEngine(), [
+      [220, 81],
+      [232, 93],
+      [212, 77],
+    ]);
+    // 212/77 is neither worse nor a confirmation of anything higher: no peak, only the escalation.
+    expect(brief(events)).toEqual(['opened bp_rise high active @180', 'escalated bp_rise high active @300']);
+    expect(events[0]!.alert).toMatchObject({ trigger: { sbp: 232, dbp: 93 }, peak: { sbp: 232, dbp: 93 } });
+    // The held reading counts in the peak when it is the worse one.
+    const worseFirst = cuffs(infusingEngine(), [
+      [240, 100],
+      [220, 81],
+    ]);
+    expect(brief(worseFirst)).toEqual(['opened bp_rise high active @180']);
+    expect(worseFirst[0]!.alert).toMatchObject({ trigger: { sbp: 220, dbp: 81 }, peak: { sbp: 240, dbp: 100 } });
+  });
+
+  it('a single implausible high reading followed by a normal one opens nothing, and the held reading is dropped', () => {
+    const engine = infusingEngine();
+    expect(
+      cuffs(engine, [
+        [220, 81],
+        [105, 62],
+        [230, 90],
+      ]),
+    ).toEqual([]);
+    expect(engine.tick(at(900))).toEqual([]);
+  });
+
+  it('an implausible reading at the medium tier needs the next to meet a tier too: then medium, as the second of the run', () => {
+    // Baseline 100/60: 135/30 is SBP +35% (medium) with a pulse pressure of 105.
+    expect(brief(cuffs(infusingEngine(), [[135, 30]]))).toEqual([]);
+    const second = [
+      [135, 30],
+      [130, 25],
+    ] as [number, number][];
+    expect(brief(cuffs(infusingEngine(), second))).toEqual(['opened bp_rise medium active @180']);
+    const normal = [
+      [135, 30],
+      [100, 60],
+    ] as [number, number][];
+    expect(cuffs(infusingEngine(), normal)).toEqual([]);
+  });
+
+  it('cannot upgrade an open medium alert, nor peak it; the next high reading confirms it and counts it in the peak', () => {
     const events = cuffs(infusingEngine(), [
       [125, 60],
       [125, 60],
@@ -76,7 +121,7 @@ describe('implausible cuff readings (pulse pressure < 20 or > 100, DBP not 10 be
       [150, 70],
     ]);
     expect(brief(events)).toEqual(['opened bp_rise medium active @180', 'upgraded bp_rise high active @540']);
-    expect(events[1]!.alert.peak).toEqual({ sbp: 150, dbp: 70 });
+    expect(events[1]!.alert.peak).toEqual({ sbp: 240, dbp: 120 });
   });
 
   it('a plausible reading at the high tier still alerts at once', () => {
@@ -89,17 +134,38 @@ describe('implausible cuff readings (pulse pressure < 20 or > 100, DBP not 10 be
     expect(brief(cuffs(infusingEngine(undefined, V1), [[220, 81]]))).toEqual(['opened bp_rise high active @0']);
   });
 
-  it('property: whatever came before, an implausible reading never opens or upgrades a bp_rise', () => {
+  it('property: whatever came before, one implausible reading between normal ones never opens, upgrades or peaks', () => {
     const cuff = fc.tuple(fc.integer({ min: 40, max: 260 }), fc.integer({ min: 20, max: 200 }));
     fc.assert(
       fc.property(fc.array(cuff, { maxLength: 12 }), cuff, (before, [sbp, dbp]) => {
         fc.pre(cuffImplausibility(sbp, dbp, null) !== null);
         const engine = infusingEngine();
-        cuffs(engine, before);
-        const events = bp(engine.addReading(reading(before.length * 180, { sbp, dbp, hr: 90, spo2: 98 })));
+        cuffs(engine, [...before, [100, 60]]);
+        const t = (before.length + 1) * 180;
+        const events = [
+          ...bp(engine.addReading(reading(t, { sbp, dbp, hr: 90, spo2: 98 }))),
+          ...bp(engine.addReading(reading(t + 180, { sbp: 100, dbp: 60, hr: 90, spo2: 98 }))),
+        ];
         expect(events.filter((e) => e.type === 'opened' || e.type === 'upgraded' || e.type === 'peak')).toEqual([]);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('property: two consecutive high readings, plausible or not, always leave a high bp_rise', () => {
+    const high = fc.tuple(fc.integer({ min: 180, max: 260 }), fc.integer({ min: 20, max: 200 }));
+    fc.assert(
+      fc.property(high, high, (first, second) => {
+        const engine = infusingEngine();
+        cuffs(engine, [first, second]);
+        expect(
+          engine
+            .openAlerts()
+            .filter((a) => a.kind === 'bp_rise')
+            .map((a) => a.severity),
+        ).toEqual(['high']);
+      }),
+      { numRuns: 200 },
     );
   });
 });

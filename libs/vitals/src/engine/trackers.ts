@@ -59,6 +59,11 @@ export function stepPersist(
  */
 export interface CuffState {
   consecutive: number;
+  /**
+   * The last cuff reading, when it was implausible and met a bp_rise tier (CLINICAL.md refinements):
+   * held unconfirmed until the next cuff reading. Absent in snapshots taken before the rule.
+   */
+  held?: { level: Level; sample: { sbp: number | null; dbp: number | null } } | null;
 }
 
 export function stepCuff(state: CuffState, atMs: number, level: Level, confirm: number, episodeOpen: boolean): Verdict {
