@@ -279,7 +279,7 @@ describe('access (issue 13)', () => {
       const signOff = (password: string) =>
         clinician.api.post(`/sessions/${session.id}/discharge-signoff`, {
           password,
-          meaning: 'approved for discharge',
+          meaning: 'discharge_approved',
         });
       // The password is accepted; the session is not in recovery yet, so the signature itself is refused.
       const right = await signOff(clinician.password);

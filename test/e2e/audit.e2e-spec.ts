@@ -149,14 +149,26 @@ describe('audit trail', () => {
     });
     expect(JSON.stringify(deviceEvents)).not.toContain(device.token);
 
-    const users = (await world.admin.get('/users')).body as { id: string; username: string }[];
-    const target = users.find((u) => u.username.startsWith('nurse'))!;
-    await world.admin.patch(`/users/${target.id}`, { displayName: 'Renamed Nurse', password: 'a-new-password-123' });
+    // A user of its own: a new password ends every token the user holds, and the other tests' staff keep theirs.
+    const target = (
+      await world.admin.post('/users', {
+        username: 'audited.nurse',
+        displayName: 'Audited Nurse',
+        role: 'nurse',
+        password: 'first-Quartz-meadow-71',
+        siteIds: [world.a.siteId],
+      })
+    ).body as { id: string };
+    const reset = await world.admin.patch(`/users/${target.id}`, {
+      displayName: 'Renamed Nurse',
+      password: 'a-new-Harbour-lantern-93',
+    });
+    expect(reset.status).toBe(200);
     const update = (await events(`action=user.update&entityId=${target.id}`))[0]!;
     expect(update.before).toMatchObject({ displayName: expect.not.stringContaining('Renamed') });
     expect(update.after).toMatchObject({ displayName: 'Renamed Nurse' });
     expect(update.details).toEqual({ passwordChanged: true });
-    expect(JSON.stringify(update)).not.toMatch(/a-new-password-123|argon2/);
+    expect(JSON.stringify(update)).not.toMatch(/a-new-Harbour-lantern-93|argon2/);
   });
 
   it('audits the admin\u2019s own reads of the audit trail and keeps it from everyone else', async () => {

@@ -57,7 +57,7 @@ describe('the admin page in a browser', () => {
     await sites.getByRole('cell', { name: siteName, exact: true }).waitFor();
 
     // The time zone can be changed later; the service checks it is an IANA name.
-    await page.getByRole('button', { name: `Change the time zone of ${siteName}` }).click();
+    await page.getByRole('button', { name: `Change time zone of ${siteName}` }).click();
     const zoneForm = page.getByRole('form', { name: `Time zone of ${siteName}` });
     await zoneForm.getByLabel('Time zone').fill('Mars/Olympus_Mons');
     await zoneForm.getByRole('button', { name: 'Save' }).click();

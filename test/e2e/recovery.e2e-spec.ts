@@ -251,7 +251,7 @@ describe('recovery, discharge checklist and sign-off', () => {
     expect(html).toContain('Meaning: Discharge approved — patient meets the discharge criteria');
     expect(html).toContain(signed.body.recordHash);
     // The record speaks words and names: protocol and version, site and its zone, authors, criteria, printer.
-    expect(html).toContain('<td>Protocol</td><td>IV ketamine 0.5 mg/kg over 40 min, version 1</td>');
+    expect(html).toContain('<td>Protocol</td><td>IV ketamine 0.5 mg/kg over 40 min, version 2</td>');
     expect(html).not.toContain(story.protocolId);
     expect(html).toContain(`<td>Site</td><td>${site.name} — times in Europe/London (UTC in brackets)</td>`);
     expect(html).toMatch(/\d\d:\d\d:\d\d Europe\/London \(\d\d:\d\d:\d\d UTC\)/);

@@ -61,7 +61,7 @@ describe('hostile access', () => {
     );
     const signOff = await clinician.post(`/sessions/${session.id}/discharge-signoff`, {
       password: victim.password,
-      meaning: 'approved for discharge',
+      meaning: 'discharge_approved',
     });
     expect(signOff.status).toBe(409);
   }, 240_000);

@@ -6,6 +6,7 @@ import { createApp } from './bootstrap/create-app.js';
 import type { WsAdapter } from './bootstrap/ws-adapter.js';
 import type { RedisConnection } from './cluster/redis-connection.js';
 import { logger } from './common/logger.js';
+import { passwordProblem } from './auth/common-passwords.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { EmbeddedDatabase, loadOrCreateSecrets } from './database/embedded.js';
 import { provisionEmbeddedDatabase } from './database/embedded-provision.js';
@@ -16,6 +17,9 @@ import { ReadingWriter } from './ingest/reading-writer.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Checked here rather than in loadConfig, which stays free of the 3 MB list of common passwords.
+  const weakAdminPassword = config.adminPassword && passwordProblem(config.adminPassword, config.adminUsername);
+  if (weakAdminPassword) throw new ConfigError([`ADMIN_PASSWORD is refused: ${weakAdminPassword}`]);
   let embedded: EmbeddedDatabase | null = null;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { passwordProblem } from '../auth/common-passwords.js';
 import { parseTrustProxy, type TrustProxy } from './trust-proxy.js';
 import { AddressList } from '../common/address-list.js';
 
@@ -82,8 +81,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (production && jwtSecret === null) problems.push('JWT_SECRET is required when NODE_ENV=production');
   const adminPassword = env.ADMIN_PASSWORD || null;
   const adminUsername = env.ADMIN_USERNAME?.trim() || 'admin';
-  const adminPasswordProblem = adminPassword === null ? null : passwordProblem(adminPassword, adminUsername);
-  if (adminPasswordProblem) problems.push(`ADMIN_PASSWORD is refused: ${adminPasswordProblem}`);
   const trustProxy = parseTrustProxy(env.TRUST_PROXY);
   if (typeof trustProxy === 'string') problems.push(trustProxy);
   const demo = env.DEMO === '1';

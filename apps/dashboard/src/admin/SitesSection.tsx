@@ -94,7 +94,7 @@ function ZoneEditor({ site, onSaved }: { site: Site; onSaved: () => void }) {
   const [problem, setProblem] = useState<string | null>(null);
   if (!open) {
     return (
-      <button type="button" aria-label={`Change the time zone of ${site.name}`} onClick={() => setOpen(true)}>
+      <button type="button" aria-label={`Change time zone of ${site.name}`} onClick={() => setOpen(true)}>
         Change time zone
       </button>
     );
