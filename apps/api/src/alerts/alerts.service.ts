@@ -64,6 +64,8 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
   private leaseTimer: NodeJS.Timeout | null = null;
   private stopping = false;
   private keeping = false;
+  /** A round of takeovers runs apart from the renewals, which it must never hold up. */
+  private takingOver = false;
   /** Sessions woken by new readings, read from the database together (several instances only). */
   private readonly wakes = new Batcher<string, void>((ids) => this.catchUp(ids), {
     delayMs: 2,
@@ -455,7 +457,14 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
         else if (phase !== live.engine.phase) void this.refreshPhase(sessionId);
       }
       if (!this.signals.flowing) this.wake([...this.live.keys()]);
-      await this.takeOverLapsed();
+      // Not awaited: rebuilding many orphaned engines can take longer than a lease, and the leases
+      // held here must still be renewed meanwhile, or they would lapse and move to another instance.
+      if (!this.takingOver) {
+        this.takingOver = true;
+        void this.takeOverLapsed()
+          .catch((error: unknown) => logger.warn({ err: error }, 'could not take over lapsed engines; trying again'))
+          .finally(() => (this.takingOver = false));
+      }
     } catch (error) {
       logger.warn({ err: error }, 'could not renew the engine leases; trying again');
     } finally {
