@@ -6,3 +6,4 @@ export * from './rest.js';
 export * from './sessions.js';
 export * from './demo.js';
 export * from './discharge.js';
+export * from './reports.js';

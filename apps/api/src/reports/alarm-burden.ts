@@ -3,6 +3,7 @@
  * threshold monitor would have asked on the same stored readings. The service gathers one row per
  * session (the threshold counts are summed in SQL) and the alerts; everything here is arithmetic.
  */
+import type { AlarmBurdenReport } from '#contracts';
 
 export const CLINICAL_KINDS = ['bp_rise', 'hr_rise', 'spo2_low', 'hr_low'] as const;
 export type ThresholdRule = (typeof CLINICAL_KINDS)[number];
@@ -24,33 +25,8 @@ export interface BurdenAlert {
   escalatedAt: Date | null;
 }
 
-export interface AlarmBurden {
-  sessions: number;
-  alerts: {
-    total: number;
-    clinical: number;
-    perSession: number | null;
-    byKind: Record<string, Record<string, number>>;
-  };
-  escalations: number;
-  acknowledgement: {
-    acknowledged: number;
-    medianSeconds: number | null;
-    p90Seconds: number | null;
-    high: number;
-    highWithin2Min: number;
-    shareHighWithin2Min: number | null;
-  };
-  thresholdMonitor: {
-    samples: number;
-    alarms: number;
-    perSession: number | null;
-    byRule: Record<ThresholdRule, number>;
-  };
-  /** Threshold-monitor alarms per clinical alert of the engine; null when the engine raised none. */
-  ratio: number | null;
-  perDay: { date: string; sessions: number; alerts: number; thresholdAlarms: number }[];
-}
+/** The report as the API answers it (libs/contracts), here computed with the rules' own keys. */
+export type AlarmBurden = AlarmBurdenReport & { thresholdMonitor: { byRule: Record<ThresholdRule, number> } };
 
 /** Linear interpolation between closest ranks (the usual "type 7" percentile). */
 export function percentile(sorted: number[], p: number): number | null {

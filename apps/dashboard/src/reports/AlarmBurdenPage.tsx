@@ -1,28 +1,8 @@
+import type { AlarmBurdenReport } from '#contracts';
 import { type FormEvent, useEffect, useState } from 'react';
 import { get } from '../api';
 import { KIND_NAMES } from '../ward/alarm-level';
-import { BurdenChart, type BurdenDay } from './BurdenChart';
-
-interface Report {
-  sessions: number;
-  alerts: {
-    total: number;
-    clinical: number;
-    perSession: number | null;
-    byKind: Record<string, Record<string, number>>;
-  };
-  escalations: number;
-  acknowledgement: {
-    acknowledged: number;
-    medianSeconds: number | null;
-    p90Seconds: number | null;
-    high: number;
-    shareHighWithin2Min: number | null;
-  };
-  thresholdMonitor: { samples: number; alarms: number; perSession: number | null; byRule: Record<string, number> };
-  ratio: number | null;
-  perDay: BurdenDay[];
-}
+import { BurdenChart } from './BurdenChart';
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 const show = (v: number | null, unit = '') => (v === null ? '—' : `${v}${unit}`);
@@ -35,7 +15,7 @@ export function AlarmBurdenPage() {
   const [protocolId, setProtocolId] = useState('');
   const [from, setFrom] = useState(day(-7));
   const [to, setTo] = useState(day(1));
-  const [report, setReport] = useState<Report | null>(null);
+  const [report, setReport] = useState<AlarmBurdenReport | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
   useEffect(() => {
@@ -56,7 +36,7 @@ export function AlarmBurdenPage() {
     const params = new URLSearchParams({ siteId, from: `${from}T00:00:00.000Z`, to: `${to}T00:00:00.000Z` });
     if (protocolId) params.set('protocolId', protocolId);
     try {
-      setReport(await get<Report>(`/reports/alarm-burden?${params}`));
+      setReport(await get<AlarmBurdenReport>(`/reports/alarm-burden?${params}`));
     } catch (error) {
       setProblem((error as Error).message);
     }

@@ -1,15 +1,9 @@
+import type { AlarmBurdenDay } from '#contracts';
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 
-export interface BurdenDay {
-  date: string;
-  sessions: number;
-  alerts: number;
-  thresholdAlarms: number;
-}
-
 /** Per day: the engine's alerts against a plain threshold monitor's alarms (log scale: they differ by orders). */
-export function BurdenChart({ days }: { days: BurdenDay[] }) {
+export function BurdenChart({ days }: { days: AlarmBurdenDay[] }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const element = box.current!;
