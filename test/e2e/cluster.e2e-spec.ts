@@ -89,6 +89,7 @@ describe('three instances on one database and one Redis', () => {
       const nurse = world.a.nurse.withBase(i < 2 ? b.url : a.url);
       sessions.push((await nurse.ok('/sessions', sessionBody(world.a.siteId, device.id, world.protocolId))).id);
     }
+    const openedAt = Date.now();
     for (const [i, id] of sessions.entries()) {
       expect((await leaseOf(db.url, id))?.owner).toMatch(ownedBy(i < 2 ? b : a));
     }
@@ -130,12 +131,21 @@ describe('three instances on one database and one Redis', () => {
     const routed = await world.a.nurse.withBase(c.url).post(`/alerts/${onB.id}/acknowledge`, {});
     expect(routed.status).toBe(200);
     expect(routed.body).toMatchObject({ id: onB.id, state: 'acknowledged' });
-    // The instance running the alerted session's engine is killed: A, where it was opened, unless the
-    // lease has moved since (a lapsed lease may be taken over; what matters is that one instance runs it).
+    // Live owners keep their leases: more than a lease period on, each engine is still where it was
+    // opened, under its first epoch (renewals must never look like a lost lease and move the engine).
+    await sleep(Math.max(0, openedAt + 1.5 * LEASE_MS - Date.now()));
+    for (const [i, id] of sessions.entries()) {
+      const lease = (await leaseOf(db.url, id))!;
+      expect({ owner: lease.owner, epoch: lease.epoch, live: lease.live }).toEqual({
+        owner: expect.stringMatching(ownedBy(i < 2 ? b : a)),
+        epoch: 1,
+        live: true,
+      });
+    }
+    // The instance running the alerted session's engine is killed: A, where it was opened.
     const before = (await leaseOf(db.url, sessions[2]!))!;
-    victim = [a, b].find((app) => ownedBy(app).test(before.owner))!;
-    expect(victim).toBeDefined();
-    survivor = victim === a ? b : a;
+    victim = a;
+    survivor = b;
 
     const killedAt = Date.now();
     await victim.kill();

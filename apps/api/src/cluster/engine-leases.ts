@@ -29,11 +29,15 @@ const ACQUIRE_SQL = `
     WHERE engine_leases.expires_at < now() OR engine_leases.owner = excluded.owner
   RETURNING epoch`;
 
+// A SELECT around the UPDATE: TypeORM answers a bare `UPDATE … RETURNING` with `[rows, rowCount]`,
+// not the rows, and every renewal would then look like a lost lease.
 const RENEW_SQL = `
-  UPDATE engine_leases l SET expires_at = now() + $4 * interval '1 millisecond'
-    FROM unnest($1::uuid[], $2::bigint[]) AS h(session_id, epoch), sessions s
-   WHERE l.session_id = h.session_id AND l.epoch = h.epoch AND l.owner = $3 AND s.id = l.session_id
-  RETURNING l.session_id, s.phase`;
+  WITH renewed AS (
+    UPDATE engine_leases l SET expires_at = now() + $4 * interval '1 millisecond'
+      FROM unnest($1::uuid[], $2::bigint[]) AS h(session_id, epoch), sessions s
+     WHERE l.session_id = h.session_id AND l.epoch = h.epoch AND l.owner = $3 AND s.id = l.session_id
+    RETURNING l.session_id, s.phase)
+  SELECT session_id, phase FROM renewed`;
 
 /** A session without a lease is left to the instance that opened it for one lease period. */
 const ORPHANS_SQL = `
