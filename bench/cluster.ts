@@ -8,6 +8,7 @@
  *    engine is owned again.
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import pg from 'pg';
 import type { Socket } from 'socket.io-client';
 import { SimulatedDevice } from '../apps/simulator/src/device.js';
@@ -16,7 +17,7 @@ import { addChairs, benchDatabase, baselineReadings, provisionSite, startInfusio
 import { fmt, machine, ms, openSocket, percentile, sleep, writeSection } from './support.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1000);
-const PROBES = Number(process.env.BENCH_PROBES ?? 40);
+const PROBES = Number(process.env.BENCH_PROBES ?? 120);
 const WINDOW_S = Number(process.env.BENCH_SECONDS ?? 15);
 const LEASE_MS = Number(process.env.ENGINE_LEASE_MS ?? 5000);
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -30,6 +31,7 @@ const database = await benchDatabase();
 const pool = PacedPool.start(1);
 const services: Service[] = [];
 const began = performance.now();
+const loadBefore = os.loadavg()[0]!;
 const log = (message: string) =>
   process.stdout.write(`[${((performance.now() - began) / 1000).toFixed(0)} s] ${message}\n`);
 
@@ -179,8 +181,9 @@ ${machine()}; PostgreSQL at DATABASE_URL, Redis 7 on the same machine. ${fmt(SES
 second each (the paced pool, one worker thread), measured for ${WINDOW_S} s; first one instance alone, then two
 instances (\`REDIS_URL\`, \`ENGINE_LEASE_MS=${LEASE_MS}\`) on the same database, half of the devices on each.
 Alert latency: ${PROBES} more sessions in infusion each raise one high BP alert at a random moment; with two
-instances the device is connected to one and the nurse's screen to the other. The machine is shared
-(8 busy processes on 2 cores), so the figures are noisy: read them for their order of magnitude.
+instances the device is connected to one and the nurse's screen to the other. The load generator, the
+instances, PostgreSQL and Redis share the machine's cores (1-minute load average ${loadBefore.toFixed(1)} as the run
+began${loadBefore > os.cpus().length ? ': **other processes were busy, so the figures are noisy**' : ''}). Run: ${new Date().toISOString()}.
 
 | run | readings | problems | ack p50 ms | ack p99 ms | alerts | emit → ward \`alert\` p50 ms | p99 ms |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
