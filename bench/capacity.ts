@@ -29,7 +29,7 @@ import path from 'node:path';
 import { PacedPool, problems, type WindowResult } from './paced-pool.js';
 import { corePercent, cpuSeconds, GcTrace, PostgresProbe, rssMiB } from './probe.js';
 import { addChairs, benchDatabase, provisionSite, startInfusions, startService } from './service.js';
-import { fmt, machine, mib, ms, ROOT, sleep, spawnUntil, stop, writeSection } from './support.js';
+import { fmt, machine, mib, ms, ROOT, SERVICE_NODE_ARGS, sleep, spawnUntil, stop, writeSection } from './support.js';
 
 const option = (name: string) => {
   const i = process.argv.indexOf(name);
@@ -151,7 +151,8 @@ async function memoryBreakdown(url: string): Promise<string> {
   return (
     `RSS ${value('process_resident_memory_bytes').toFixed(0)} MiB: V8 heap ${value('nodejs_heap_size_total_bytes').toFixed(0)} ` +
     `committed (${value('nodejs_heap_size_used_bytes').toFixed(0)} used; ${spaces}), ` +
-    `external ${value('nodejs_external_memory_bytes').toFixed(0)} MiB`
+    `external ${value('nodejs_external_memory_bytes').toFixed(0)} MiB; ` +
+    `${(value('nodejs_gc_duration_seconds_count{kind="major"}') * 1024 * 1024).toFixed(0)} full collections so far`
   );
 }
 
@@ -325,7 +326,7 @@ await writeSection(
 - Command: \`npm run bench:capacity\` (\`node dist/bench/capacity.js\`) — live sessions in steps of ${STEPS.map(fmt).join(', ')}. At each step the new chairs are provisioned through the REST API, send a ${BASELINE_SECONDS} s baseline and have their infusion started, so every session is \`infusing\` (detection, clock ticks and state saves run). Each device sends one reading a second (HR and SpO2, a cuff reading every 3 min) at its own phase within the second, recordedAt = now, consecutive seq. After ${WARMUP_S} s of warm-up the readings of a ${WINDOW_S} s window are timed from emit to acknowledgement. The ladder stops at the first step with a refusal, a reading unacknowledged after 5 s or a lost connection, or with p99 ≥ ${P99_LIMIT_MS} ms in two windows (a window over the limit is measured again once, since other work shares the machine; both figures are shown).
 - Baseline: the bare socket.io 4.8.3 server (\`bench/bare-server.ts\`: no Nest, no validation, no database; acknowledges at once) with the same number of connections at the same rate, driven by the same generator right after the service's window at each step. The service's devices pause meanwhile (well under the 60 s that would raise \`signal_lost\`); the service keeps ticking its engines.
 - Client: ${WORKERS} worker threads of socket.io-client 4.8 in one process. "Client loop delay" is the worst worker's event-loop delay p99 in the window: the client's own share of a latency.
-- Service: \`node --max-semi-space-size=32 --trace-gc dist/apps/api/src/main.js\` with default settings (\`--trace-gc\` only prints the heap after each collection); an acknowledgement means validated and committed to PostgreSQL. CPU is % of one core over the window: the service process, the PostgreSQL backends serving the bench database, the bare server, the client process. Service heap: V8 heap used after the latest full (mark-compact) collection, shown only when one ran during the step.
+- Service: \`node ${SERVICE_NODE_ARGS.join(' ')} --trace-gc dist/apps/api/src/main.js\` with default settings (\`--trace-gc\` only prints the heap after each collection); an acknowledgement means validated and committed to PostgreSQL. CPU is % of one core over the window: the service process, the PostgreSQL backends serving the bench database, the bare server, the client process. Service heap: V8 heap used after the latest full (mark-compact) collection, shown only when one ran during the step.
 - Machine: ${machine()}; the client, the servers and PostgreSQL share it.
 - Database: ${database.kind}
 - Run: ${new Date().toISOString()}, ${minutes.toFixed(0)} min in all.

@@ -13,7 +13,18 @@ import { formatDtm } from '../apps/api/src/hl7/hl7-time.js';
 import { frame, MllpDecoder } from '../apps/api/src/hl7/mllp-framing.js';
 import { runLoad } from './load.js';
 import { addChairs, benchDatabase, inParallel, provisionSite } from './service.js';
-import { fmt, machine, ms, percentile, ROOT, sleep, spawnUntil, stop, writeSection } from './support.js';
+import {
+  fmt,
+  machine,
+  ms,
+  percentile,
+  ROOT,
+  SERVICE_NODE_ARGS,
+  sleep,
+  spawnUntil,
+  stop,
+  writeSection,
+} from './support.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 200);
 const STEP_S = Number(process.env.BENCH_SECONDS ?? 8);
@@ -151,7 +162,7 @@ const { child, match } = await spawnUntil(
     LOG_LEVEL: 'warn',
   },
   /MLLP (\d+)[\s\S]*?LISTENING (\d+)/,
-  ['--max-semi-space-size=32'],
+  SERVICE_NODE_ARGS,
 );
 const url = `http://127.0.0.1:${match[2]}`;
 const mllpPort = Number(match[1]);

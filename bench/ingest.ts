@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { runLoad, type LoadResult } from './load.js';
 import { benchDatabase, provisionChairs, startService } from './service.js';
-import { fmt, machine, ROOT, spawnUntil, stop, writeSection } from './support.js';
+import { fmt, machine, ROOT, SERVICE_COMMAND, spawnUntil, stop, writeSection } from './support.js';
 
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 500);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 8);
@@ -68,7 +68,7 @@ await writeSection(
 
 - Command: \`npm run bench:ingest\` — ${DEVICES} device connections, ${IN_FLIGHT} readings in flight each (a new one as soon as one is acknowledged), ${WARMUP_S} s warm-up, ${DURATION_S} s measured, ${ROUNDS} rounds alternating baseline and service.
 - Baseline: a bare socket.io 4.8.3 server (\`bench/bare-server.ts\`: same options, no Nest, no validation, no database) that acknowledges each reading at once, driven by the same client in the same run.
-- Service: \`node --max-semi-space-size=32 dist/apps/api/src/main.js\` with default settings; an acknowledgement means validated and committed to PostgreSQL.
+- Service: \`${SERVICE_COMMAND}\` with default settings; an acknowledgement means validated and committed to PostgreSQL.
 - Machine: ${machine()}; the client, the server and PostgreSQL share it.
 - Database: ${database.kind}
 - Run: ${new Date().toISOString()}

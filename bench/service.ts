@@ -5,7 +5,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { EmbeddedDatabase } from '../apps/api/src/database/embedded.js';
-import { ROOT, spawnUntil, stop } from './support.js';
+import { ROOT, SERVICE_NODE_ARGS, spawnUntil, stop } from './support.js';
 
 const ADMIN_PASSWORD = 'bench-bootstrap-secret';
 
@@ -70,11 +70,7 @@ export async function startService(
     },
     /LISTENING (\d+)/,
     // As `npm run start:prod` runs it; BENCH_SERVICE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles it.
-    [
-      '--max-semi-space-size=32',
-      ...nodeArgs,
-      ...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-    ],
+    [...SERVICE_NODE_ARGS, ...nodeArgs, ...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [])],
   );
   return {
     url: `http://127.0.0.1:${match[1]}`,

@@ -21,7 +21,7 @@
 import { PacedPool, problems, type WindowResult } from './paced-pool.js';
 import { corePercent, cpuSeconds, GcTrace, PostgresProbe, rssMiB } from './probe.js';
 import { addChairs, benchDatabase, provisionSite, startInfusions, startService } from './service.js';
-import { fmt, machine, mib, ms, RELIABILITY_FILE, sleep, writeSection } from './support.js';
+import { fmt, machine, mib, ms, RELIABILITY_FILE, SERVICE_NODE_ARGS, sleep, writeSection } from './support.js';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 15);
 const SESSIONS = Number(process.env.SOAK_SESSIONS ?? 500);
@@ -162,7 +162,7 @@ await writeSection(
   `### ${fmt(SESSIONS)} sessions at 1 Hz for ${MINUTES} minutes
 
 - Command: \`npm run soak\` (\`node dist/bench/soak.js\`; SOAK_MINUTES=${MINUTES}, SOAK_SESSIONS=${SESSIONS}, SOAK_SAMPLE_S=${SAMPLE_S}) — ${fmt(SESSIONS)} chairs provisioned through the REST API, each sending a 61 s baseline and then infusing; every device sends one reading a second (HR and SpO2, a cuff reading every 3 min) at its own phase, recordedAt = now, consecutive seq, from ${WORKERS} worker thread(s). A sample every ${SAMPLE_S} s.
-- Service: \`node --max-semi-space-size=32 --trace-gc dist/apps/api/src/main.js\` with default settings. RSS from /proc/<pid>/status; heap = V8 heap used after the latest full (mark-compact) collection, as \`--trace-gc\` prints it; PostgreSQL = summed PSS of the backends serving the bench database.
+- Service: \`node ${SERVICE_NODE_ARGS.join(' ')} --trace-gc dist/apps/api/src/main.js\` with default settings. RSS from /proc/<pid>/status; heap = V8 heap used after the latest full (mark-compact) collection, as \`--trace-gc\` prints it; PostgreSQL = summed PSS of the backends serving the bench database.
 - Baseline: the service's own memory in minutes ${early[0].toFixed(1)}–${early[1].toFixed(1)} (after warm-up), against which the last minutes are compared.
 - Machine: ${machine()}; the client, the service and PostgreSQL share it.
 - Database: ${database.kind}
