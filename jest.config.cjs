@@ -3,6 +3,8 @@
  * ESM-only). Unit tests import the pure libraries; end-to-end tests start the built service as a
  * separate process and talk to it over HTTP and socket.io, as real clients do. That keeps Jest off
  * the experimental VM-modules loader and tests the service exactly as it runs in production.
+ * The medium tests (services on a real PostgreSQL, test/medium) import the service's ESM and so run
+ * under node:test instead (test/medium/run.mjs), before Jest in `npm test`.
  */
 const tsJest = [
   'ts-jest',
