@@ -19,3 +19,19 @@ export interface AuditRecord {
   prevHash: string;
   hash: string;
 }
+
+/** `GET /audit`: newest first. */
+export interface AuditPage {
+  items: AuditRecord[];
+  /** The `seq` to pass as `cursor` for older events; `null` at the start of the trail. */
+  nextCursor: string | null;
+}
+
+/** `GET /audit/verify`: the whole chain walked and every hash recomputed. */
+export interface AuditVerification {
+  ok: boolean;
+  checked: number;
+  firstBrokenId?: string;
+  firstBrokenSeq?: string;
+  problem?: string;
+}

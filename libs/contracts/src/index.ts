@@ -7,3 +7,6 @@ export * from './sessions.js';
 export * from './demo.js';
 export * from './discharge.js';
 export * from './reports.js';
+export * from './admin.js';
+export * from './discharge-records.js';
+export * from './session-records.js';

@@ -1,10 +1,10 @@
-import type { Alert } from '#contracts';
+import type { Alert, AlertView } from '#contracts';
 import type { AlertRow } from './alert.entity.js';
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
 /** The contract's `Alert`, plus what the record shows about an episode (how long it lasted, notes). */
-export function toAlertView(row: AlertRow, names: Map<string, string>) {
+export function toAlertView(row: AlertRow, names: Map<string, string>): AlertView {
   const alert: Alert = {
     id: row.id,
     sessionId: row.sessionId,
@@ -36,4 +36,4 @@ export function toAlertView(row: AlertRow, names: Map<string, string>) {
   };
 }
 
-export type AlertView = ReturnType<typeof toAlertView>;
+export type { AlertView };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { AuditRecord } from '#contracts';
+import type { AuditPage, AuditRecord, AuditVerification } from '#contracts';
 import type { AuditFilterQuery } from './audit.dto.js';
 
 export type { AuditRecord };
@@ -58,7 +58,7 @@ export class AuditTrail {
   }
 
   /** Newest first; `nextCursor` continues with older events. */
-  async page(filter: AuditFilterQuery, cursor: string | undefined, limit: number) {
+  async page(filter: AuditFilterQuery, cursor: string | undefined, limit: number): Promise<AuditPage> {
     const params: unknown[] = [];
     const clauses = this.where(filter, params);
     if (cursor) {
@@ -97,13 +97,7 @@ export class AuditTrail {
    * the hash of the one before and that no `seq` is missing, and that the chain head matches the
    * last event. Names the first event that does not hold.
    */
-  async verify(): Promise<{
-    ok: boolean;
-    checked: number;
-    firstBrokenId?: string;
-    firstBrokenSeq?: string;
-    problem?: string;
-  }> {
+  async verify(): Promise<AuditVerification> {
     let checked = 0;
     let previous = { seq: 0n, hash: '0'.repeat(64) };
     for (;;) {

@@ -1,6 +1,7 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import type { AuditPage, AuditVerification } from '#contracts';
 import { Roles } from '../auth/decorators.js';
 import { Audit, type AuditContext } from './audit-context.js';
 import { streamRecords } from './audit-export.js';
@@ -20,7 +21,7 @@ export class AuditController {
   ) {}
 
   @Get()
-  async list(@Query() query: AuditListQuery, @Audit() context: AuditContext) {
+  async list(@Query() query: AuditListQuery, @Audit() context: AuditContext): Promise<AuditPage> {
     const { cursor, limit = 100, ...filter } = query;
     await this.audit.recordAlone(context, {
       action: 'audit.read',
@@ -43,7 +44,7 @@ export class AuditController {
   }
 
   @Get('verify')
-  async verify(@Audit() context: AuditContext) {
+  async verify(@Audit() context: AuditContext): Promise<AuditVerification> {
     const result = await this.trail.verify();
     await this.audit.recordAlone(context, { action: 'audit.verify', entityType: 'audit', details: result });
     return result;

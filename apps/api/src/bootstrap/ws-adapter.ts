@@ -4,7 +4,12 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { Server, ServerOptions } from 'socket.io';
 import { noSniffForSockets } from '../common/security-headers.js';
 import type { RedisConnection } from '../cluster/redis-connection.js';
-import { coalesceWebSocketWrites } from './coalesce-websocket-writes.js';
+import { logger } from '../common/logger.js';
+import {
+  checkWebSocketTransport,
+  coalesceWebSocketWrites,
+  type CoalescingReport,
+} from './coalesce-websocket-writes.js';
 
 /**
  * The Redis client as the streams adapter should see it: its publishing commands fail at once while
@@ -35,6 +40,12 @@ function releaseHandshakeRequests(server: Server): void {
       (socket.conn as { request: unknown }).request = null;
     }),
   );
+}
+
+/** Said once per process: whether engine.io's WebSocket flushes are corked (see coalesce-websocket-writes.ts). */
+function reportCoalescing(result: CoalescingReport): void {
+  if (result.applied) logger.info('WebSocket write coalescing applies to engine.io');
+  else logger.warn({ reason: result.reason }, 'WebSocket write coalescing not applied: engine.io changed');
 }
 
 /** socket.io with limits suited to monitors: 1 MB per message, no per-message compression. */
@@ -82,7 +93,11 @@ export class WsAdapter extends IoAdapter {
       pingTimeout: 10_000,
       connectTimeout: 10_000,
     } as ServerOptions) as Server;
-    coalesceWebSocketWrites(server);
+    const transport = checkWebSocketTransport();
+    if (transport.applied)
+      logger.info('WebSocket write coalescing installed (checked at the first WebSocket connection)');
+    else logger.warn({ reason: transport.reason }, 'WebSocket write coalescing not applied: engine.io changed');
+    coalesceWebSocketWrites(server, reportCoalescing);
     noSniffForSockets(server);
     if (this.redis) {
       server.adapter(

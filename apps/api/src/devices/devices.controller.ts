@@ -5,7 +5,8 @@ import { IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'c
 import { Audit, type AuditContext } from '../audit/audit-context.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
-import { type DeviceView, DevicesService } from './devices.service.js';
+import type { CreatedDevice, DeviceView } from '#contracts';
+import { DevicesService } from './devices.service.js';
 
 /** An HL7 v2 gateway's identity for one device: MSH-3 and MSH-4, and the device's EUI-64 (OBX-18) or bed (PV1-3). */
 export class Hl7SourceDto {
@@ -71,7 +72,7 @@ export class DevicesController {
    */
   @Roles('admin')
   @Post()
-  create(@Body() dto: CreateDeviceDto, @Audit() context: AuditContext): Promise<DeviceView & { token: string | null }> {
+  create(@Body() dto: CreateDeviceDto, @Audit() context: AuditContext): Promise<CreatedDevice> {
     return this.devices.create(dto.siteId, dto.name, context, dto.hl7Source);
   }
 

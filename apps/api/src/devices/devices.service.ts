@@ -1,3 +1,4 @@
+import type { CreatedDevice, DeviceView } from '#contracts';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
@@ -18,20 +19,7 @@ export interface Hl7Source {
   bed?: string;
 }
 
-export interface DeviceView {
-  id: string;
-  siteId: string;
-  name: string;
-  hl7Source: {
-    sendingApplication: string;
-    sendingFacility: string | null;
-    eui64: string | null;
-    bed: string | null;
-  } | null;
-  createdAt: Date;
-  revokedAt: Date | null;
-  lastSeenAt: Date | null;
-}
+export type { DeviceView };
 
 function toView(device: Device): DeviceView {
   const { id, siteId, name, createdAt, revokedAt, lastSeenAt } = device;
@@ -43,7 +31,15 @@ function toView(device: Device): DeviceView {
         bed: device.hl7Bed,
       }
     : null;
-  return { id, siteId, name, hl7Source, createdAt, revokedAt, lastSeenAt };
+  return {
+    id,
+    siteId,
+    name,
+    hl7Source,
+    createdAt: createdAt.toISOString(),
+    revokedAt: revokedAt?.toISOString() ?? null,
+    lastSeenAt: lastSeenAt?.toISOString() ?? null,
+  };
 }
 
 /** The source's columns, normalised as incoming messages are (trimmed, EUI-64 as 16 upper-case hex digits). */
@@ -76,12 +72,7 @@ export class DevicesService {
     private readonly audit: AuditService,
   ) {}
 
-  async create(
-    siteId: string,
-    name: string,
-    context: AuditContext,
-    hl7Source?: Hl7Source,
-  ): Promise<DeviceView & { token: string | null }> {
+  async create(siteId: string, name: string, context: AuditContext, hl7Source?: Hl7Source): Promise<CreatedDevice> {
     const hl7 = hl7Columns(hl7Source);
     if (!(await this.sites.existsBy({ id: siteId }))) {
       throw new DomainError('validation_failed', 'unknown site', { field: 'siteId' });

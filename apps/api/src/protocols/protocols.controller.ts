@@ -4,12 +4,14 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { validateProtocolRules, type ProtocolRules } from '#vitals';
 import { IsIn, IsObject, IsString, Length, Matches } from 'class-validator';
 import { Repository } from 'typeorm';
+import type { ProtocolView } from '#contracts';
 import { Audit, type AuditContext } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { Protocol } from './protocol.entity.js';
+import { toProtocolView } from './protocol-view.js';
 
 export class PublishProtocolDto {
   @ApiProperty({ description: 'Stable key of the protocol; a new version is added under it', example: 'iv-ketamine' })
@@ -42,8 +44,8 @@ export class ProtocolsController {
 
   /** Every version of every protocol, newest version first within a key. */
   @Get()
-  list(): Promise<Protocol[]> {
-    return this.protocols.find({ order: { key: 'ASC', version: 'DESC' } });
+  async list(): Promise<ProtocolView<ProtocolRules>[]> {
+    return (await this.protocols.find({ order: { key: 'ASC', version: 'DESC' } })).map(toProtocolView);
   }
 
   /** Publishes a new version; earlier versions stay, and sessions keep the version they started with. */
@@ -53,10 +55,10 @@ export class ProtocolsController {
     @Body() dto: PublishProtocolDto,
     @CurrentUser() user: AuthUser,
     @Audit() context: AuditContext,
-  ): Promise<Protocol> {
+  ): Promise<ProtocolView<ProtocolRules>> {
     const checked = validateProtocolRules(dto.rules);
     if (!checked.ok) throw new DomainError('validation_failed', checked.errors.join('; '), { errors: checked.errors });
-    return this.protocols.manager.transaction(async (manager) => {
+    const published = await this.protocols.manager.transaction(async (manager) => {
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`protocol:${dto.key}`]);
       const [{ next }] = (await manager.query(
         'SELECT COALESCE(max(version), 0) + 1 AS next FROM protocols WHERE key = $1',
@@ -79,5 +81,6 @@ export class ProtocolsController {
       });
       return saved;
     });
+    return toProtocolView(published);
   }
 }

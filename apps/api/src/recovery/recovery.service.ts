@@ -1,6 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { OVERRIDE_MEANINGS, overrideReasonProblem, signatureStatement } from '#contracts';
+import {
+  type AddendumView,
+  type ChecklistView,
+  type ObservationView,
+  OVERRIDE_MEANINGS,
+  overrideReasonProblem,
+  type SignatureView,
+  signatureStatement,
+} from '#contracts';
 import { dischargeReadiness, MAX_CLOCK_AHEAD_MS, type Readiness, type RecoveryObservation } from '#vitals';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AlertStore } from '../alerts/alert-store.js';
@@ -43,7 +51,12 @@ export class RecoveryService {
     private readonly clock: Clock,
   ) {}
 
-  async addObservation(id: string, user: AuthUser, context: AuditContext, dto: ObservationDto) {
+  async addObservation(
+    id: string,
+    user: AuthUser,
+    context: AuditContext,
+    dto: ObservationDto,
+  ): Promise<ObservationView> {
     const items = [
       dto.moaas,
       dto.oriented,
@@ -80,7 +93,7 @@ export class RecoveryService {
     });
   }
 
-  async putChecklist(id: string, user: AuthUser, context: AuditContext, dto: ChecklistDto) {
+  async putChecklist(id: string, user: AuthUser, context: AuditContext, dto: ChecklistDto): Promise<ChecklistView> {
     const session = await this.inRecovery(id, user);
     return this.audit.transaction(context, async (manager) => {
       const existing = await manager.findOneBy(DischargeChecklistRow, { sessionId: id });
@@ -121,7 +134,7 @@ export class RecoveryService {
    * unacknowledged, criteria met or an override meaning with a reason that is a sentence; then the
    * statement the clinician confirmed is recorded with the signature, and the session is discharged and locked.
    */
-  async signOff(id: string, user: AuthUser, context: AuditContext, dto: SignOffDto) {
+  async signOff(id: string, user: AuthUser, context: AuditContext, dto: SignOffDto): Promise<SignatureView> {
     const override = OVERRIDE_MEANINGS.includes(dto.meaning);
     const reason = override ? (dto.overrideReason?.trim() ?? '') : '';
     const reasonProblem = reason ? overrideReasonProblem(reason) : null;
@@ -219,7 +232,7 @@ export class RecoveryService {
     return signature;
   }
 
-  async addAddendum(id: string, user: AuthUser, context: AuditContext, dto: AddendumDto) {
+  async addAddendum(id: string, user: AuthUser, context: AuditContext, dto: AddendumDto): Promise<AddendumView> {
     const session = await this.sessions.get(id, user);
     return this.audit.transaction(context, async (manager: EntityManager) => {
       const createdAt = this.clock.now();

@@ -1,8 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { meaningText } from '#contracts';
+import {
+  type AddendumView,
+  type ChecklistView,
+  meaningText,
+  type ObservationView,
+  type ReadingsSummary,
+  type SessionRecord as SessionRecordOf,
+  type SignatureView,
+} from '#contracts';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Criterion } from '#vitals';
+import type { Criterion, ProtocolRules } from '#vitals';
 import { AlertsService } from '../alerts/alerts.service.js';
 import { Protocol } from '../protocols/protocol.entity.js';
 import { Site } from '../sites/site.entity.js';
@@ -12,7 +20,7 @@ import { AddendumRow, DischargeChecklistRow, RecoveryObservationRow, SignatureRo
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function observationView(o: RecoveryObservationRow) {
+export function observationView(o: RecoveryObservationRow): ObservationView {
   return {
     id: o.id,
     observedAt: o.observedAt.toISOString(),
@@ -32,7 +40,7 @@ export function observationView(o: RecoveryObservationRow) {
 type Names = Map<string, string>;
 const nameOf = (names: Names, id: string | null) => (id ? (names.get(id) ?? null) : null);
 
-export function checklistView(c: DischargeChecklistRow) {
+export function checklistView(c: DischargeChecklistRow): ChecklistView {
   return {
     escort: { name: c.escortName, relationship: c.escortRelationship, phone: c.escortPhone },
     escortPresentAt: iso(c.escortPresentAt),
@@ -46,7 +54,7 @@ export function checklistView(c: DischargeChecklistRow) {
   };
 }
 
-export function signatureView(s: SignatureRow) {
+export function signatureView(s: SignatureRow): SignatureView {
   return {
     signedBy: { id: s.signedBy, displayName: s.signedByName },
     signedAt: s.signedAt.toISOString(),
@@ -65,7 +73,7 @@ export function readinessAtSigning(s: SignatureRow): { score: number; criteria: 
   return readiness ? { score: readiness.score, criteria: readiness.criteria } : null;
 }
 
-const addendumView = (a: AddendumRow) => ({
+const addendumView = (a: AddendumRow): AddendumView => ({
   id: a.id,
   text: a.text,
   author: { id: a.authorId, displayName: a.authorName, role: a.authorRole },
@@ -81,7 +89,7 @@ export class SessionStory {
     private readonly alerts: AlertsService,
   ) {}
 
-  async readingsSummary(sessionId: string) {
+  async readingsSummary(sessionId: string): Promise<ReadingsSummary> {
     const [row] = (await this.dataSource.query(
       `SELECT count(*)::int AS readings, min(recorded_at) AS first, max(recorded_at) AS last,
               max(sbp) AS "maxSbp", max(dbp) AS "maxDbp", max(hr) AS "maxHr",
@@ -89,7 +97,11 @@ export class SessionStory {
          FROM readings WHERE session_id = $1`,
       [sessionId],
     )) as Record<string, unknown>[];
-    return { ...row, first: iso((row?.first as Date) ?? null), last: iso((row?.last as Date) ?? null) };
+    return {
+      ...row,
+      first: iso((row?.first as Date) ?? null),
+      last: iso((row?.last as Date) ?? null),
+    } as ReadingsSummary;
   }
 
   async observations(sessionId: string, names?: Names) {
@@ -112,7 +124,7 @@ export class SessionStory {
     return new Map(rows.map((r) => [r.id, r.display_name]));
   }
 
-  async of(session: Session) {
+  async of(session: Session): Promise<SessionRecord> {
     const [readings, alerts, observations, checklist, signature, addenda, protocol, site] = await Promise.all([
       this.readingsSummary(session.id),
       this.alerts.listForSession(session.id),
@@ -129,9 +141,11 @@ export class SessionStory {
     return {
       ...toSessionView(session),
       phases: [
-        { phase: 'baseline', at: session.createdAt.toISOString() },
-        ...(session.infusionStartedAt ? [{ phase: 'infusing', at: session.infusionStartedAt.toISOString() }] : []),
-        ...(session.infusionEndedAt ? [{ phase: 'recovery', at: session.infusionEndedAt.toISOString() }] : []),
+        { phase: 'baseline' as const, at: session.createdAt.toISOString() },
+        ...(session.infusionStartedAt
+          ? [{ phase: 'infusing' as const, at: session.infusionStartedAt.toISOString() }]
+          : []),
+        ...(session.infusionEndedAt ? [{ phase: 'recovery' as const, at: session.infusionEndedAt.toISOString() }] : []),
         ...(session.endedAt ? [{ phase: session.phase, at: session.endedAt.toISOString() }] : []),
       ],
       readingsSummary: readings,
@@ -153,4 +167,5 @@ export class SessionStory {
   }
 }
 
-export type SessionRecord = Awaited<ReturnType<SessionStory['of']>>;
+/** `GET /sessions/:id`, with the protocol's rules whole. */
+export type SessionRecord = SessionRecordOf<ProtocolRules>;

@@ -1,3 +1,5 @@
+import type { SeriesInfusion, SeriesNote, SeriesPeak } from '#contracts';
+
 /**
  * A patient's infusions as a series (pure; the service gathers the rows). Severe rises cluster in a
  * patient's first three infusions (Yale chart review of 2,342 infusions: 43% of the patients with
@@ -30,41 +32,7 @@ export interface SeriesSessionRow {
   alerts: { kind: string; severity: string }[];
 }
 
-export interface SeriesPeak {
-  value: number;
-  /** Peak minus the session's baseline; null without a baseline. */
-  rise: number | null;
-  risePct: number | null;
-  /** Minutes after infusion start. */
-  minutesAfterStart: number | null;
-  at: string;
-}
-
-export interface SeriesInfusion {
-  sessionId: string;
-  /** 1…n in the order the infusions were given. */
-  infusion: number;
-  seriesNumber: number;
-  phase: string;
-  protocol: string;
-  date: string;
-  dose: { mgPerKg: number; mg: number; weightKg: number };
-  baseline: SeriesSessionRow['baseline'];
-  peak: { sbp: SeriesPeak | null; dbp: SeriesPeak | null; hr: SeriesPeak | null };
-  /** `{ bp_rise: { high: 1, medium: 2 }, … }`. */
-  alerts: Record<string, Record<string, number>>;
-  highBpRise: boolean;
-  /** Infusion end to discharge (sign-off), in minutes; null until discharged. */
-  recoveryMinutes: number | null;
-  overrides: { kind: 'infusion_start' | 'sign_off' | 'abort'; reason: string }[];
-}
-
-export interface SeriesNote {
-  infusion: number;
-  firstThree: boolean;
-  previousHighBpRise: number[];
-  message: string;
-}
+export type { SeriesInfusion, SeriesNote, SeriesPeak };
 
 const minutes = (ms: number) => Math.round(ms / 60_000);
 const round1 = (n: number) => Math.round(n * 10) / 10;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { PatientSeries } from '#contracts';
 import type { AuditContext } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -84,12 +85,7 @@ export class SeriesService {
   ) {}
 
   /** The patient's infusions at a site of the user's; reading it is audited like reading a session. */
-  async series(
-    siteId: string,
-    patientRef: string,
-    user: AuthUser,
-    context: AuditContext,
-  ): Promise<{ siteId: string; patientRef: string; infusions: SeriesInfusion[]; nextNote: SeriesNote | null }> {
+  async series(siteId: string, patientRef: string, user: AuthUser, context: AuditContext): Promise<PatientSeries> {
     if (!user.siteIds.includes(siteId)) throw DomainError.notFound('site');
     const infusions = await this.infusions(siteId, patientRef, NO_SESSION);
     await this.audit.recordAlone(context, {

@@ -1,10 +1,10 @@
-import type { Alert, SessionSummary, VitalsEvent } from '#contracts';
+import type { Alert, SessionSummary, SessionView, VitalsEvent } from '#contracts';
 import type { Session } from './session.entity.js';
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
 /** The full session as REST returns it. */
-export function toSessionView(session: Session) {
+export function toSessionView(session: Session): SessionView {
   return {
     id: session.id,
     siteId: session.siteId,
@@ -29,7 +29,7 @@ export function toSessionView(session: Session) {
   };
 }
 
-export type SessionView = ReturnType<typeof toSessionView>;
+export type { SessionView };
 
 export function toSessionSummary(
   session: Session,

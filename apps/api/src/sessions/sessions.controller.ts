@@ -1,11 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { CreatedSession, ReadingsPage } from '#contracts';
 import { Audit, type AuditContext } from '../audit/audit-context.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { ReadingsService } from '../readings/readings.service.js';
 import { type SessionRecord, SessionStory } from '../recovery/session-story.js';
-import type { SeriesNote } from '../series/patient-series.js';
 import { SeriesService } from '../series/series.service.js';
 import { AbortDto, CreateSessionDto, InfusionStartDto, ListSessionsQuery, ReadingsQuery } from './sessions.dto.js';
 import { type SessionView, toSessionView } from './session-view.js';
@@ -28,7 +28,7 @@ export class SessionsController {
     @Body() dto: CreateSessionDto,
     @CurrentUser() user: AuthUser,
     @Audit() context: AuditContext,
-  ): Promise<SessionView & { seriesNote: SeriesNote | null }> {
+  ): Promise<CreatedSession> {
     const created = await this.sessions.create(dto, user, context);
     // One of the patient's first three infusions, or an earlier one had a high bp_rise: say so now.
     return { ...toSessionView(created), seriesNote: await this.series.noteFor(created) };
@@ -95,7 +95,7 @@ export class SessionsController {
     @Query() query: ReadingsQuery,
     @CurrentUser() user: AuthUser,
     @Audit() context: AuditContext,
-  ) {
+  ): Promise<ReadingsPage> {
     const session = await this.sessions.get(id, user);
     const trend = await this.readings.trend(id, { from: query.from, to: query.to, maxPoints: query.maxPoints ?? 1000 });
     await this.sessions.recordRead(context, 'readings.read', session, {

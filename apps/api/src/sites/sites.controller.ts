@@ -3,12 +3,14 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, IsTimeZone, Length } from 'class-validator';
 import { In, Repository } from 'typeorm';
+import type { SiteView } from '#contracts';
 import { Audit, type AuditContext } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { Site } from './site.entity.js';
+import { toSiteView } from './site-view.js';
 
 export class CreateSiteDto {
   @ApiProperty({ example: 'Northside Clinic' })
@@ -46,15 +48,16 @@ export class SitesController {
 
   @Roles('admin')
   @Post()
-  async create(@Body() dto: CreateSiteDto, @Audit() context: AuditContext): Promise<Site> {
+  async create(@Body() dto: CreateSiteDto, @Audit() context: AuditContext): Promise<SiteView> {
     if (await this.sites.existsBy({ name: dto.name })) throw new DomainError('conflict', `site "${dto.name}" exists`);
-    return this.audit.transaction(context, async (manager) => {
+    const created = await this.audit.transaction(context, async (manager) => {
       const site = await manager.save(manager.create(Site, { name: dto.name, timezone: dto.timezone ?? 'UTC' }));
       return {
         result: site,
         audit: { action: 'site.create', entityType: 'site', entityId: site.id, siteId: site.id, after: site },
       };
     });
+    return toSiteView(created);
   }
 
   @Roles('admin')
@@ -63,8 +66,8 @@ export class SitesController {
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: UpdateSiteDto,
     @Audit() context: AuditContext,
-  ): Promise<Site> {
-    return this.audit.transaction(context, async (manager) => {
+  ): Promise<SiteView> {
+    const updated = await this.audit.transaction(context, async (manager) => {
       const site = await manager.findOne(Site, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!site) throw DomainError.notFound('site');
       if (dto.name !== undefined && dto.name !== site.name && (await manager.existsBy(Site, { name: dto.name }))) {
@@ -79,12 +82,13 @@ export class SitesController {
         audit: { action: 'site.update', entityType: 'site', entityId: id, siteId: id, before, after },
       };
     });
+    return toSiteView(updated);
   }
 
   /** Admins see every site; staff see their own. */
   @Get()
-  list(@CurrentUser() user: AuthUser): Promise<Site[]> {
+  async list(@CurrentUser() user: AuthUser): Promise<SiteView[]> {
     const where = user.role === 'admin' ? {} : { id: In(user.siteIds) };
-    return this.sites.find({ where, order: { name: 'ASC' } });
+    return (await this.sites.find({ where, order: { name: 'ASC' } })).map(toSiteView);
   }
 }

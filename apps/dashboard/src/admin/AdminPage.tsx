@@ -1,4 +1,4 @@
-import type { UserView } from '#contracts';
+import type { SiteView, UserView } from '#contracts';
 import type { ReactNode } from 'react';
 import { formatDateTime } from '../format';
 import type { ProtocolRecord } from '../session/records';
@@ -7,15 +7,9 @@ import { SitesSection } from './SitesSection';
 import { UsersSection } from './UsersSection';
 import { useList } from './use-list';
 
-export interface Site {
-  id: string;
-  name: string;
-  timezone: string;
-}
-
 export function AdminPage() {
   const users = useList<UserView>('/users');
-  const sites = useList<Site>('/sites');
+  const sites = useList<SiteView>('/sites');
   const protocols = useList<ProtocolRecord>('/protocols');
   const siteName = (id: string) => sites.items?.find((s) => s.id === id)?.name ?? id;
   return (

@@ -1,16 +1,7 @@
+import type { AuditPage as AuditPageResult, AuditRecord, AuditVerification, SiteView } from '#contracts';
 import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { get } from '../api';
-import type { Site } from './AdminPage';
-import {
-  type AuditEvent,
-  type AuditFilter,
-  type AuditPageResult,
-  auditQuery,
-  downloadExport,
-  NO_FILTER,
-  type VerifyResult,
-  verifyWords,
-} from './audit';
+import { type AuditFilter, auditQuery, downloadExport, NO_FILTER, verifyWords } from './audit';
 import { AuditTable } from './AuditTable';
 import { useList } from './use-list';
 
@@ -18,11 +9,11 @@ const message = (error: unknown) => (error instanceof Error ? error.message : 'T
 
 /** The audit trail for admins: filtered, newest first, older pages on request, exported, verified. */
 export function AuditPage() {
-  const sites = useList<Site>('/sites');
+  const sites = useList<SiteView>('/sites');
   const [draft, setDraft] = useState<AuditFilter>(NO_FILTER);
   // The filter in force: the one the list was loaded with, and the one exports use.
   const [filter, setFilter] = useState<AuditFilter>(NO_FILTER);
-  const [events, setEvents] = useState<AuditEvent[] | null>(null);
+  const [events, setEvents] = useState<AuditRecord[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -69,7 +60,7 @@ export function AuditPage() {
   const verify = async () => {
     setVerdict({ ok: true, text: 'Checking every event of the chain…' });
     try {
-      const result = await get<VerifyResult>('/audit/verify');
+      const result = await get<AuditVerification>('/audit/verify');
       setVerdict({ ok: result.ok, text: verifyWords(result) });
     } catch (error) {
       setVerdict({ ok: false, text: `The chain could not be checked: ${message(error)}` });

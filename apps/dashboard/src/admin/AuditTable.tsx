@@ -1,18 +1,18 @@
 import { Fragment } from 'react';
 import { formatDateTime } from '../format';
-import type { AuditEvent } from './audit';
+import type { AuditRecord } from '#contracts';
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
 /** Who did it: a person with their role, a monitor, or the service itself. */
-function actor(event: AuditEvent): string {
+function actor(event: AuditRecord): string {
   if (event.actorType === 'user') return `${event.actorName ?? event.actorId ?? '?'} (${event.role ?? 'user'})`;
   if (event.actorType === 'device') return `device ${event.actorName ?? event.actorId ?? ''}`.trim();
   return event.actorType === 'system' ? 'the service' : `anonymous${event.actorName ? ` (${event.actorName})` : ''}`;
 }
 
 /** Before, after and details are only in the row's expandable part: most reviews need the line alone. */
-function Changes({ event }: { event: AuditEvent }) {
+function Changes({ event }: { event: AuditRecord }) {
   const parts = (
     [
       ['Before', event.before],
@@ -34,7 +34,7 @@ function Changes({ event }: { event: AuditEvent }) {
   );
 }
 
-export function AuditTable({ events, siteName }: { events: AuditEvent[]; siteName: (id: string) => string }) {
+export function AuditTable({ events, siteName }: { events: AuditRecord[]; siteName: (id: string) => string }) {
   if (events.length === 0) return <p className="muted">No events match.</p>;
   return (
     <table className="audit-table">

@@ -1,28 +1,13 @@
+import type { CreatedDevice, DeviceView, SiteView } from '#contracts';
 import { type FormEvent, useEffect, useState } from 'react';
 import { post } from '../api';
 import { formatAge, formatDateTime } from '../format';
 import { useNow } from '../use-now';
-import type { Site } from './AdminPage';
 import { Table } from './AdminPage';
 import { useList } from './use-list';
 
-interface Device {
-  id: string;
-  siteId: string;
-  name: string;
-  createdAt: string;
-  revokedAt: string | null;
-  lastSeenAt: string | null;
-  hl7Source?: {
-    sendingApplication: string;
-    sendingFacility: string | null;
-    eui64: string | null;
-    bed: string | null;
-  } | null;
-}
-
 /** "EUI-64 or bed" for a monitor that reports over HL7 v2 through a gateway. */
-function hl7Label(source: Device['hl7Source']): string {
+function hl7Label(source: DeviceView['hl7Source']): string {
   if (!source) return 'socket';
   const where = source.eui64 ? `EUI-64 ${source.eui64}` : `bed ${source.bed ?? ''}`;
   return `HL7 ${source.sendingApplication}${source.sendingFacility ? ` @ ${source.sendingFacility}` : ''}, ${where}`;
@@ -38,8 +23,8 @@ function lastSeen(iso: string | null, now: number): string {
 }
 
 /** Monitors: add one (its token is shown once, the service keeps only a hash) or revoke one. */
-export function DevicesSection({ sites, siteName }: { sites: Site[]; siteName: (id: string) => string }) {
-  const devices = useList<Device>('/devices');
+export function DevicesSection({ sites, siteName }: { sites: SiteView[]; siteName: (id: string) => string }) {
+  const devices = useList<DeviceView>('/devices');
   const now = useNow(5000);
   const { reload } = devices;
   useEffect(() => {
@@ -66,7 +51,7 @@ export function DevicesSection({ sites, siteName }: { sites: Site[]; siteName: (
             ...(/^([0-9A-Fa-f]{2}[-:]?){7}[0-9A-Fa-f]{2}$/.test(where) ? { eui64: where } : { bed: where }),
           }
         : undefined;
-      const made = await post<Device & { token: string | null }>('/devices', {
+      const made = await post<CreatedDevice>('/devices', {
         siteId: siteId || sites[0]?.id,
         name: name.trim(),
         ...(hl7Source ? { hl7Source } : {}),
@@ -82,7 +67,7 @@ export function DevicesSection({ sites, siteName }: { sites: Site[]; siteName: (
     }
   };
 
-  const revoke = async (device: Device) => {
+  const revoke = async (device: DeviceView) => {
     if (!window.confirm(`Revoke ${device.name}? It is disconnected at once and cannot send readings again.`)) return;
     try {
       await post(`/devices/${device.id}/revoke`);

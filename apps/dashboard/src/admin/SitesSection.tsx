@@ -1,6 +1,6 @@
+import type { SiteView } from '#contracts';
 import { type FormEvent, useId, useState } from 'react';
 import { api, post } from '../api';
-import type { Site } from './AdminPage';
 import { Table } from './AdminPage';
 import { refusalWords } from './refusal';
 
@@ -10,7 +10,7 @@ export function SitesSection({
   problem: listProblem,
   reload,
 }: {
-  sites: Site[] | null;
+  sites: SiteView[] | null;
   problem: string | null;
   reload: () => void;
 }) {
@@ -26,7 +26,7 @@ export function SitesSection({
     setBusy(true);
     try {
       const zone = timezone.trim();
-      await post<Site>('/sites', { name: name.trim(), ...(zone ? { timezone: zone } : {}) });
+      await post<SiteView>('/sites', { name: name.trim(), ...(zone ? { timezone: zone } : {}) });
       setName('');
       setTimezone('');
       reload();
@@ -88,7 +88,7 @@ export function SitesSection({
  * Changes a site's time zone (an IANA name, checked by the service): the printable record and the
  * signature statement give their times in it, with UTC in brackets.
  */
-function ZoneEditor({ site, onSaved }: { site: Site; onSaved: () => void }) {
+function ZoneEditor({ site, onSaved }: { site: SiteView; onSaved: () => void }) {
   const [open, setOpen] = useState(false);
   const [zone, setZone] = useState(site.timezone);
   const [problem, setProblem] = useState<string | null>(null);

@@ -1,7 +1,6 @@
-import type { Role, UserView } from '#contracts';
+import type { Role, SiteView, UserView } from '#contracts';
 import { type FormEvent, useId, useState } from 'react';
 import { api, post } from '../api';
-import type { Site } from './AdminPage';
 import { Table } from './AdminPage';
 import { ConfirmDialog } from './ConfirmDialog';
 import { refusalWords } from './refusal';
@@ -23,7 +22,7 @@ export function UsersSection({
   users: UserView[] | null;
   problem: string | null;
   reload: () => void;
-  sites: Site[];
+  sites: SiteView[];
   siteName: (id: string) => string;
 }) {
   const [editing, setEditing] = useState<UserView | null>(null);
@@ -116,7 +115,7 @@ export function UsersSection({
   );
 }
 
-function NewUserForm({ sites, onCreated }: { sites: Site[]; onCreated: () => void }) {
+function NewUserForm({ sites, onCreated }: { sites: SiteView[]; onCreated: () => void }) {
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [role, setRole] = useState<Role>('nurse');
@@ -219,7 +218,15 @@ function NewUserForm({ sites, onCreated }: { sites: Site[]; onCreated: () => voi
   );
 }
 
-function EditUserForm({ user, sites, onDone }: { user: UserView; sites: Site[]; onDone: (changed: boolean) => void }) {
+function EditUserForm({
+  user,
+  sites,
+  onDone,
+}: {
+  user: UserView;
+  sites: SiteView[];
+  onDone: (changed: boolean) => void;
+}) {
   const [role, setRole] = useState<Role>(user.role);
   const [siteIds, setSiteIds] = useState<string[]>(user.siteIds);
   const [problem, setProblem] = useState<string | null>(null);
@@ -290,7 +297,7 @@ function SiteChoices({
   onChange,
 }: {
   legend: string;
-  sites: Site[];
+  sites: SiteView[];
   chosen: string[];
   onChange: (siteIds: string[]) => void;
 }) {

@@ -1,22 +1,5 @@
-import type { AuditRecord } from '#contracts';
+import type { AuditVerification } from '#contracts';
 import { getBlob } from '../api';
-
-/** One event of the audit trail as GET /audit returns it. */
-export type AuditEvent = AuditRecord;
-
-export interface AuditPageResult {
-  items: AuditEvent[];
-  /** The `seq` to pass as `cursor` for older events; `null` at the start of the trail. */
-  nextCursor: string | null;
-}
-
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  firstBrokenId?: string;
-  firstBrokenSeq?: string;
-  problem?: string;
-}
 
 export interface AuditFilter {
   actor: string;
@@ -67,7 +50,7 @@ export async function downloadExport(filter: AuditFilter, format: 'csv' | 'ndjso
 }
 
 /** The verification in words, for an administrator who may have to report it. */
-export function verifyWords(result: VerifyResult): string {
+export function verifyWords(result: AuditVerification): string {
   if (result.ok) return `The audit chain is intact: all ${result.checked} events check out against their hashes.`;
   const where = result.firstBrokenSeq ? ` at event ${result.firstBrokenSeq}` : '';
   return `The audit chain is BROKEN${where}: ${result.problem ?? 'unknown problem'}. ${result.checked} events before it check out. Report this: the trail may have been altered.`;

@@ -1,7 +1,7 @@
+import type { ChecklistInput, ChecklistView } from '#contracts';
 import { type FormEvent, useState } from 'react';
 import { put } from '../api';
 import { formatDateTime } from '../format';
-import type { Checklist, ChecklistInput } from './records';
 import { useSubmit } from './use-submit';
 
 /** "2026-11-28" for a date input, in local time (the ISO string is UTC and may fall on another day). */
@@ -16,7 +16,7 @@ function localDate(iso: string | null): string {
  * The discharge-escort checklist. "Escort present now" saves it with the time of confirmation: a
  * presence noted but not saved would be a presence nobody can see.
  */
-export function ChecklistForm(props: { sessionId: string; saved: Checklist | null; onSaved: () => void }) {
+export function ChecklistForm(props: { sessionId: string; saved: ChecklistView | null; onSaved: () => void }) {
   const { sessionId, saved, onSaved } = props;
   const [name, setName] = useState(saved?.escort.name ?? '');
   const [relationship, setRelationship] = useState(saved?.escort.relationship ?? '');
@@ -110,7 +110,7 @@ export function ChecklistForm(props: { sessionId: string; saved: Checklist | nul
 }
 
 /** The checklist as it stands, once the record is locked. */
-export function ChecklistSummary({ checklist }: { checklist: Checklist | null }) {
+export function ChecklistSummary({ checklist }: { checklist: ChecklistView | null }) {
   if (!checklist) return <p className="muted">No discharge checklist was recorded.</p>;
   const yes = (v: boolean) => (v ? 'yes' : 'no');
   return (

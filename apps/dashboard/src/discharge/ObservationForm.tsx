@@ -1,6 +1,6 @@
+import type { Nausea } from '#contracts';
 import { type FormEvent, useState } from 'react';
 import { post } from '../api';
-import type { Nausea } from './records';
 import { useSubmit } from './use-submit';
 
 const NAUSEA: Nausea[] = ['none', 'mild', 'moderate', 'severe'];

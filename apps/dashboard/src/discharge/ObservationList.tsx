@@ -1,11 +1,11 @@
+import type { ObservationView } from '#contracts';
 import { formatClock } from '../format';
-import type { Observation } from './records';
 
 const NOT_ASSESSED = <span className="muted">—</span>;
 const shown = (value: string | number | null) => (value === null ? NOT_ASSESSED : value);
 
 /** Newest first; an item nobody assessed shows as “—”. */
-export function ObservationList({ observations }: { observations: Observation[] }) {
+export function ObservationList({ observations }: { observations: ObservationView[] }) {
   if (observations.length === 0) return <p className="muted">No recovery observation yet.</p>;
   return (
     <table className="observations">

@@ -1,5 +1,4 @@
-import { criterionName } from '#contracts';
-import type { Readiness } from './records';
+import { criterionName, type Readiness } from '#contracts';
 
 /** Each criterion met or not, by icon and in words (never by colour alone), with the service's detail. */
 export function ReadinessList({ readiness, onRefresh }: { readiness: Readiness | null; onRefresh: () => void }) {

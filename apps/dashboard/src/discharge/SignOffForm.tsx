@@ -2,16 +2,18 @@ import {
   criterionName,
   OVERRIDE_MEANINGS,
   overrideReasonProblem,
+  type Readiness,
   SIGN_OFF_MEANING_CODES,
   SIGN_OFF_MEANINGS,
   signatureStatement,
+  type SignatureView,
   type SignOffMeaning,
+  type SiteView,
 } from '#contracts';
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, get, post } from '../api';
 import { signIn } from '../sign-in';
 import { useNow } from '../use-now';
-import type { Readiness, Signature } from './records';
 import { problemWords, useSubmit } from './use-submit';
 
 function signOffProblem(error: unknown): string {
@@ -43,7 +45,7 @@ function meaningsFor(readiness: Readiness | null): SignOffMeaning[] {
 function useSiteZone(siteId: string): string {
   const [zone, setZone] = useState('UTC');
   useEffect(() => {
-    get<{ id: string; timezone: string }[]>('/sites').then(
+    get<SiteView[]>('/sites').then(
       (sites) => setZone(sites.find((s) => s.id === siteId)?.timezone ?? 'UTC'),
       () => undefined, // the statement then shows UTC; the service writes the site's zone
     );
@@ -61,7 +63,7 @@ export function SignOffForm(props: {
   siteId: string;
   patientRef: string;
   readiness: Readiness | null;
-  onSigned: (signature: Signature) => void;
+  onSigned: (signature: SignatureView) => void;
 }) {
   const { sessionId, siteId, patientRef, readiness, onSigned } = props;
   const options = meaningsFor(readiness);
@@ -87,9 +89,9 @@ export function SignOffForm(props: {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const signed: { signature?: Signature } = {};
+    const signed: { signature?: SignatureView } = {};
     await run(async () => {
-      signed.signature = await post<Signature>(`/sessions/${sessionId}/discharge-signoff`, {
+      signed.signature = await post<SignatureView>(`/sessions/${sessionId}/discharge-signoff`, {
         password,
         meaning,
         ...(override ? { overrideReason: overrideReason.trim() } : {}),

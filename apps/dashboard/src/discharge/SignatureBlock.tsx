@@ -1,12 +1,11 @@
 import { type FormEvent, useState } from 'react';
 import { post } from '../api';
 import { formatDateTime } from '../format';
-import { criterionName, meaningText } from '#contracts';
-import type { Addendum, Signature } from './records';
+import { type AddendumView, criterionName, meaningText, type SignatureView } from '#contracts';
 import { useSubmit } from './use-submit';
 
 /** The signature as it stands on the record: who, when, what it means, any override, and the hash it covers. */
-export function SignatureBlock({ signature }: { signature: Signature }) {
+export function SignatureBlock({ signature }: { signature: SignatureView }) {
   return (
     <section className="signature-block" aria-labelledby="signature-title">
       <h3 id="signature-title">Discharge signed</h3>
@@ -44,7 +43,7 @@ export function SignatureBlock({ signature }: { signature: Signature }) {
 }
 
 /** Addenda after the signature, oldest first, and the form for another. */
-export function Addenda(props: { sessionId: string; addenda: Addendum[]; onAdded: () => void }) {
+export function Addenda(props: { sessionId: string; addenda: AddendumView[]; onAdded: () => void }) {
   const { sessionId, addenda, onAdded } = props;
   const [text, setText] = useState('');
   const { busy, problem, run } = useSubmit();
@@ -77,7 +76,7 @@ export function Addenda(props: { sessionId: string; addenda: Addendum[]; onAdded
       )}
       <form className="discharge-form" aria-label="Add addendum" onSubmit={(e) => void submit(e)}>
         <label className="wide">
-          Addendum (signed with your name and the time)
+          AddendumView (signed with your name and the time)
           <textarea value={text} onChange={(e) => setText(e.target.value)} required maxLength={5000} />
         </label>
         <button type="submit" className="primary" disabled={busy || !text.trim()}>

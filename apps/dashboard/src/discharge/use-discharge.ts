@@ -1,7 +1,7 @@
+import type { Readiness, SessionRecord } from '#contracts';
 import { useCallback, useEffect, useState } from 'react';
 import { get } from '../api';
 import { useWard, useWardConnection } from '../ward/ward-context';
-import type { DischargeStory, Readiness } from './records';
 
 /** Readiness depends on the clock (minimum observation time) and on live vitals, so it is asked again. */
 const READINESS_EVERY_MS = 30_000;
@@ -9,7 +9,7 @@ const READINESS_EVERY_MS = 30_000;
 const SETTLE_MS = 250;
 
 export interface DischargeState {
-  story: DischargeStory | null;
+  story: SessionRecord | null;
   readiness: Readiness | null;
   problem: string | null;
   /** After any change: the story and the readiness again. */
@@ -23,7 +23,7 @@ export interface DischargeState {
  * phase change), and every 30 s for the clock.
  */
 export function useDischarge(sessionId: string, phase: string): DischargeState {
-  const [story, setStory] = useState<DischargeStory | null>(null);
+  const [story, setStory] = useState<SessionRecord | null>(null);
   const [readiness, setReadiness] = useState<Readiness | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const inRecovery = phase === 'recovery';
@@ -40,7 +40,7 @@ export function useDischarge(sessionId: string, phase: string): DischargeState {
   }, [sessionId, fail]);
 
   const reload = useCallback(() => {
-    get<DischargeStory>(`/sessions/${sessionId}`).then(setStory, fail);
+    get<SessionRecord>(`/sessions/${sessionId}`).then(setStory, fail);
     if (inRecovery) loadReadiness();
   }, [sessionId, inRecovery, loadReadiness, fail]);
 

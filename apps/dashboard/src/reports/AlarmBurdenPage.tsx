@@ -1,4 +1,4 @@
-import type { AlarmBurdenReport } from '#contracts';
+import type { AlarmBurdenReport, ProtocolView, SiteView } from '#contracts';
 import { type FormEvent, useEffect, useState } from 'react';
 import { get } from '../api';
 import { KIND_NAMES } from '../ward/alarm-level';
@@ -9,8 +9,8 @@ const show = (v: number | null, unit = '') => (v === null ? '—' : `${v}${unit}
 
 /** For admins and clinicians: how many alarms the rules produce, against a plain threshold monitor. */
 export function AlarmBurdenPage() {
-  const [sites, setSites] = useState<{ id: string; name: string }[]>([]);
-  const [protocols, setProtocols] = useState<{ id: string; key: string; version: number }[]>([]);
+  const [sites, setSites] = useState<SiteView[]>([]);
+  const [protocols, setProtocols] = useState<ProtocolView[]>([]);
   const [siteId, setSiteId] = useState('');
   const [protocolId, setProtocolId] = useState('');
   const [from, setFrom] = useState(day(-7));
@@ -19,14 +19,14 @@ export function AlarmBurdenPage() {
   const [problem, setProblem] = useState<string | null>(null);
 
   useEffect(() => {
-    get<{ id: string; name: string }[]>('/sites').then(
+    get<SiteView[]>('/sites').then(
       (list) => {
         setSites(list);
         setSiteId((current) => current || list[0]?.id || '');
       },
       (error: Error) => setProblem(error.message),
     );
-    get<{ id: string; key: string; version: number }[]>('/protocols').then(setProtocols, () => undefined);
+    get<ProtocolView[]>('/protocols').then(setProtocols, () => undefined);
   }, []);
 
   const load = async (event?: FormEvent) => {

@@ -3,7 +3,8 @@ import { get } from '../api';
 import { Link } from '../router';
 import { KIND_NAMES } from '../ward/alarm-level';
 import { SeriesChart } from './SeriesChart';
-import { type PatientSeries, type SeriesInfusion, type SeriesPeak, seriesPath } from './series-types';
+import type { PatientSeries, SeriesInfusion, SeriesPeak } from '#contracts';
+import { seriesPath } from './series-types';
 
 const peakText = (p: SeriesPeak | null) =>
   p

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
-import type { SeriesInfusion } from './series-types';
+import type { SeriesInfusion } from '#contracts';
 
 /** Peak rises above baseline (mmHg, /min) across infusions 1…n, one point per infusion. */
 export function SeriesChart({ infusions }: { infusions: SeriesInfusion[] }) {

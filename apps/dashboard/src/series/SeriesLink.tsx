@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { get } from '../api';
 import { Link } from '../router';
-import { noteForSession, type PatientSeries, seriesPath } from './series-types';
+import type { PatientSeries } from '#contracts';
+import { noteForSession, seriesPath } from './series-types';
 
 /** On the session page: the series note for this infusion and a link to the patient's series. */
 export function SeriesLink({ session }: { session: { id: string; siteId: string; patientRef: string } }) {

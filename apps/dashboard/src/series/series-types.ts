@@ -1,39 +1,4 @@
-/** GET /patients/:patientRef/series, as the dashboard reads it. */
-export interface SeriesPeak {
-  value: number;
-  rise: number | null;
-  risePct: number | null;
-  minutesAfterStart: number | null;
-}
-
-export interface SeriesInfusion {
-  sessionId: string;
-  infusion: number;
-  phase: string;
-  protocol: string;
-  date: string;
-  dose: { mgPerKg: number; mg: number; weightKg: number };
-  baseline: { sbp: number | null; dbp: number | null; hr: number | null; spo2: number | null } | null;
-  peak: { sbp: SeriesPeak | null; dbp: SeriesPeak | null; hr: SeriesPeak | null };
-  alerts: Record<string, Record<string, number>>;
-  highBpRise: boolean;
-  recoveryMinutes: number | null;
-  overrides: { kind: string; reason: string }[];
-}
-
-export interface SeriesNote {
-  infusion: number;
-  firstThree: boolean;
-  previousHighBpRise: number[];
-  message: string;
-}
-
-export interface PatientSeries {
-  siteId: string;
-  patientRef: string;
-  infusions: SeriesInfusion[];
-  nextNote: SeriesNote | null;
-}
+import type { PatientSeries } from '#contracts';
 
 export const seriesPath = (siteId: string, patientRef: string) =>
   `/patients/${encodeURIComponent(patientRef)}/series?siteId=${siteId}`;

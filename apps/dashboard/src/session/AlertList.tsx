@@ -1,3 +1,4 @@
+import type { AlertView } from '#contracts';
 import { useState } from 'react';
 import { ApiError, post } from '../api';
 import { formatClock } from '../format';
@@ -9,9 +10,8 @@ import {
   isEscalated,
   KIND_NAMES,
 } from '../ward/alarm-level';
-import type { AlertRecord } from './records';
 
-export function AlertList({ alerts, onChange }: { alerts: AlertRecord[]; onChange: () => void }) {
+export function AlertList({ alerts, onChange }: { alerts: AlertView[]; onChange: () => void }) {
   if (alerts.length === 0) return <p className="muted">No alerts in this session.</p>;
   // Waiting ones first, then the newest.
   const ordered = [...alerts].sort(
@@ -28,7 +28,7 @@ export function AlertList({ alerts, onChange }: { alerts: AlertRecord[]; onChang
   );
 }
 
-function AlertItem({ alert, onChange }: { alert: AlertRecord; onChange: () => void }) {
+function AlertItem({ alert, onChange }: { alert: AlertView; onChange: () => void }) {
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -98,7 +98,7 @@ function AlertItem({ alert, onChange }: { alert: AlertRecord; onChange: () => vo
 const PEAK_NAMES: Record<string, string> = { sbp: 'SBP', dbp: 'DBP', hr: 'HR', spo2: 'SpO2' };
 
 /** The worst values of the episode so far (the message shows those at opening). */
-function worst(alert: AlertRecord): string {
+function worst(alert: AlertView): string {
   return Object.entries(alert.peak ?? {})
     .filter(([key, value]) => key in PEAK_NAMES && typeof value === 'number')
     .map(([key, value]) => `${PEAK_NAMES[key]} ${value}`)

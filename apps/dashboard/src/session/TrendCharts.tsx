@@ -1,9 +1,9 @@
-import type { VitalsEvent } from '#contracts';
+import type { AlertView, SessionBaseline, VitalsEvent } from '#contracts';
 import { useMemo } from 'react';
 import type uPlot from 'uplot';
 import { useNow } from '../use-now';
 import { BP_KINDS, chartGuides, columnsOf, DBP, episodesOf, HR, HR_KINDS, SBP, SPO2, SPO2_KINDS } from './chart-data';
-import type { AlertRecord, Baseline, ChartRules } from './records';
+import type { ChartRules } from './records';
 import { clock, type LegendEntry, VitalChart } from './VitalChart';
 
 const GRID = { stroke: '#30363d', width: 1 };
@@ -64,8 +64,8 @@ const OXYGEN = {
 /** BP, HR and SpO2 each on a chart of its own unit, time axes aligned, the cursor shared. */
 export function TrendCharts(props: {
   readings: VitalsEvent[];
-  alerts: AlertRecord[];
-  baseline: Baseline | null;
+  alerts: AlertView[];
+  baseline: SessionBaseline | null;
   rules: ChartRules | null;
 }) {
   const { readings, alerts, baseline, rules } = props;

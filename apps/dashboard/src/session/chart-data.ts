@@ -1,7 +1,10 @@
-import type { AlertKind, AlertSeverity, VitalsEvent } from '#contracts';
-import type { AlertRecord, Baseline, ChartRules } from './records';
+import type { AlertKind, AlertSeverity, AlertView, SessionBaseline, VitalsEvent } from '#contracts';
+import type { ChartRules } from './records';
 
 export type Column = (number | null)[];
+
+/** What the guides need of a baseline. */
+type BaselineValues = Pick<SessionBaseline, 'sbp' | 'dbp' | 'hr' | 'spo2'>;
 
 /** uPlot's columns: time in seconds, then one column per measurement. 0 ("no signal") is a gap, not a value. */
 export function columnsOf(
@@ -39,7 +42,7 @@ const none = (): ChartGuides => ({ bands: [], limits: [] });
  * The guides of each chart: the normal band (baseline to its medium limit) and the protocol's fixed
  * limits (SBP ≥ 180, HR ≥ 130 or < 50 / < 40, SpO2 < 92 / < 90). Without a baseline only the fixed limits.
  */
-export function chartGuides(baseline: Baseline | null, rules: ChartRules | null) {
+export function chartGuides(baseline: BaselineValues | null, rules: ChartRules | null) {
   const bp = none();
   const hr = none();
   const spo2 = none();
@@ -83,7 +86,7 @@ export const BP_KINDS: AlertKind[] = ['bp_rise'];
 export const HR_KINDS: AlertKind[] = ['hr_rise', 'hr_low', 'signal_lost'];
 export const SPO2_KINDS: AlertKind[] = ['spo2_low', 'signal_lost'];
 
-export function episodesOf(alerts: AlertRecord[], kinds: AlertKind[], nowMs: number): Episode[] {
+export function episodesOf(alerts: AlertView[], kinds: AlertKind[], nowMs: number): Episode[] {
   return alerts
     .filter((a) => kinds.includes(a.kind))
     .map((a) => {

@@ -1,14 +1,14 @@
-import type { VitalsEvent } from '#contracts';
+import type { AlertView, ReadingsPage, VitalsEvent } from '#contracts';
 import { useCallback, useEffect, useState } from 'react';
 import { ApiError, get } from '../api';
 import { useWard, useWardConnection } from '../ward/ward-context';
-import type { AlertRecord, ChartRules, ProtocolRecord, ReadingsPage, SessionRecord } from './records';
+import type { ChartRules, ProtocolRecord, SessionRecord } from './records';
 
 export interface SessionRecordState {
   session: SessionRecord | null;
   readings: VitalsEvent[];
   downsampled: boolean;
-  alerts: AlertRecord[];
+  alerts: AlertView[];
   rules: ChartRules | null;
   problem: string | null;
   setSession: (session: SessionRecord) => void;
@@ -28,7 +28,7 @@ export function useSessionRecord(sessionId: string): SessionRecordState {
     readings: [],
     downsampled: false,
   });
-  const [alerts, setAlerts] = useState<AlertRecord[]>([]);
+  const [alerts, setAlerts] = useState<AlertView[]>([]);
   const [rules, setRules] = useState<ChartRules | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -43,7 +43,7 @@ export function useSessionRecord(sessionId: string): SessionRecordState {
   }, []);
 
   const reloadAlerts = useCallback(() => {
-    get<AlertRecord[]>(`/sessions/${sessionId}/alerts`).then(setAlerts, fail);
+    get<AlertView[]>(`/sessions/${sessionId}/alerts`).then(setAlerts, fail);
   }, [sessionId, fail]);
 
   useEffect(() => {

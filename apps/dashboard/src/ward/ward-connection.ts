@@ -1,4 +1,4 @@
-import type { Alert, SessionSummary, VitalsEvent, WardClientEvents, WardServerEvents } from '#contracts';
+import type { Alert, ReadingsPage, SessionSummary, VitalsEvent, WardClientEvents, WardServerEvents } from '#contracts';
 import { io, type Socket } from 'socket.io-client';
 import { get } from '../api';
 import { boardFromSnapshot, withAlert, withHistory, withSession, withVitals, type Board } from './board';
@@ -95,7 +95,7 @@ export class WardConnection {
     // The snapshot holds only each session's newest reading; the last BP and the trends need a little more.
     const from = new Date(Date.now() - HISTORY_MS).toISOString();
     for (const session of sessions) {
-      get<{ readings: VitalsEvent[] }>(`/sessions/${session.id}/readings?from=${from}&maxPoints=400`).then(
+      get<ReadingsPage>(`/sessions/${session.id}/readings?from=${from}&maxPoints=400`).then(
         ({ readings }) => this.update({ board: withHistory(this.state.board, session.id, readings) }),
         () => undefined, // the tile still shows the newest reading from the snapshot
       );

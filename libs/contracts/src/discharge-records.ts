@@ -1,8 +1,12 @@
-/** REST shapes of recovery and discharge (apps/api/src/recovery: session-story.ts, recovery.dto.ts). */
+/**
+ * REST responses of recovery and discharge (docs/api.md, "Recovery and discharge"): declared once,
+ * built by the service (apps/api/src/recovery/session-story.ts) and read by the dashboard.
+ */
 
 export type Nausea = 'none' | 'mild' | 'moderate' | 'severe';
 
-export interface Observation {
+/** `POST /sessions/:id/recovery-observations`; an item not assessed is `null`. */
+export interface ObservationView {
   id: string;
   observedAt: string;
   /** Modified Observer's Assessment of Alertness/Sedation: 5 responds readily to name, 0 does not respond. */
@@ -12,7 +16,10 @@ export interface Observation {
   nausea: Nausea | null;
   pain: number | null;
   notes: string | null;
+  dissociation: Nausea | null;
+  respiratoryDepression: boolean | null;
   recordedBy: string;
+  /** In `GET /sessions/:id` only. */
   recordedByName?: string | null;
   recordedAt: string;
 }
@@ -23,7 +30,7 @@ export interface Escort {
   phone: string;
 }
 
-/** What PUT /discharge-checklist takes. */
+/** What `PUT /sessions/:id/discharge-checklist` takes. */
 export interface ChecklistInput {
   escort: Escort;
   escortPresentAt?: string;
@@ -33,40 +40,36 @@ export interface ChecklistInput {
   followUpAt?: string;
 }
 
-export interface Checklist extends Omit<ChecklistInput, 'escortPresentAt' | 'followUpAt'> {
+/** What `PUT /sessions/:id/discharge-checklist` answers. */
+export interface ChecklistView extends Omit<ChecklistInput, 'escortPresentAt' | 'followUpAt'> {
   escortPresentAt: string | null;
+  escortConfirmedBy: string | null;
   followUpAt: string | null;
+  updatedBy: string;
   updatedAt: string;
 }
 
-export interface Signature {
+/** `POST /sessions/:id/discharge-signoff`. */
+export interface SignatureView {
   signedBy: { id: string; displayName: string };
   signedAt: string;
   /** A code of SIGN_OFF_MEANINGS (free text on older signatures); `meaningText` in words. */
   meaning: string;
-  meaningText?: string;
-  /** The words the signer confirmed (absent on older signatures). */
-  statement?: string | null;
+  meaningText: string;
+  /** The words the signer confirmed (null on older signatures). */
+  statement: string | null;
   overrideReason: string | null;
   unmetCriteria: string[];
   recordHash: string;
 }
 
-export interface Addendum {
+/** `POST /sessions/:id/addenda`; `role` in `GET /sessions/:id`. */
+export interface AddendumView {
   id: string;
   text: string;
   author: { id: string; displayName: string; role?: string };
   createdAt: string;
   textHash: string;
-}
-
-/** The recovery part of GET /sessions/:id (the whole story of the session). */
-export interface DischargeStory {
-  phase: string;
-  observations: Observation[];
-  checklist: Checklist | null;
-  signature: Signature | null;
-  addenda: Addendum[];
 }
 
 export interface Criterion {
@@ -76,6 +79,7 @@ export interface Criterion {
   detail: string;
 }
 
+/** `GET /sessions/:id/discharge-readiness`. */
 export interface Readiness {
   ready: boolean;
   /** PADSS-style, 0–10, for display; readiness is decided by the criteria. */
