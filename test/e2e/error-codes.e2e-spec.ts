@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { ERROR_CODES, type ErrorCode } from '../../libs/contracts/src/index';
 import { startApp, type RunningApp } from '../support/app';
-import { Api, buildWorld, sessionBody, unique, type Response, type World } from '../support/api';
+import {
+  Api,
+  buildWorld,
+  connected,
+  connectSocket,
+  sessionBody,
+  unique,
+  type Response,
+  type World,
+} from '../support/api';
 import { createTestDatabase } from '../support/database';
 
 const LOGIN_MAX_FAILURES = 3;
@@ -68,6 +77,20 @@ describe('error codes in every error body', () => {
     expectError(await world.a.nurse.get(`/sessions/${randomUUID()}`), 404, 'not_found');
     expectError(await new Api(app.url).request('GET', '/api/v2/sessions'), 404, 'not_found');
     expectError(await new Api(app.url).request('DELETE', '/health'), 404, 'not_found');
+  });
+
+  it('answers the FHIR route’s refusals with the same body', async () => {
+    expectError(await world.a.nurse.get(`/sessions/${randomUUID()}/fhir`), 404, 'not_found');
+    expectError(await world.a.nurse.get(`/sessions/${randomUUID()}/fhir?maxPoints=1`), 400, 'validation_failed');
+  });
+
+  it('refuses a socket handshake with its code in data.code, for /ward and /devices', async () => {
+    for (const namespace of ['/ward', '/devices']) {
+      const socket = connectSocket(app.url, namespace, { token: 'not-a-token' });
+      const error = (await connected(socket).catch((e: unknown) => e)) as Error & { data?: { code?: string } };
+      socket.close();
+      expect([namespace, error.message, error.data]).toEqual([namespace, 'unauthorized', { code: 'unauthorized' }]);
+    }
   });
 
   it('gives a missing or bad token unauthorized, and a role that may not forbidden', async () => {

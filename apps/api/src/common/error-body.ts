@@ -59,8 +59,15 @@ export function toErrorBody(error: unknown): ErrorBody {
   };
 }
 
+/**
+ * Answers with an error body, as JSON whatever the route meant to send (the FHIR route has already set
+ * `application/fhir+json`, which this body is not).
+ */
+export function sendErrorBody(response: Response, body: ErrorBody): void {
+  response.status(body.statusCode).type('application/json').json(body);
+}
+
 /** Answers with the contract's error body for `error` (for middleware, which Nest's filter does not cover). */
 export function sendError(response: Response, error: unknown): void {
-  const body = toErrorBody(error);
-  response.status(body.statusCode).json(body);
+  sendErrorBody(response, toErrorBody(error));
 }

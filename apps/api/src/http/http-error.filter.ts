@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, Injectable } from '@ne
 import type { Request, Response } from 'express';
 import type { AuthenticatedRequest } from '../auth/decorators.js';
 import { DomainError } from '../common/domain-error.js';
-import { toErrorBody } from '../common/error-body.js';
+import { sendErrorBody, toErrorBody } from '../common/error-body.js';
 import { logger } from '../common/logger.js';
 import { loggablePath } from '../common/request-log.middleware.js';
 import { DomainEvents } from '../events/domain-events.js';
@@ -26,7 +26,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       logger.error({ err: exception, method: request.method, path: loggablePath(request) }, 'request failed');
     }
-    if (!response.headersSent) response.status(body.statusCode).json(body);
+    if (!response.headersSent) sendErrorBody(response, body);
   }
 
   /** A signed-in user refused by role (403) or kept from another site's data (404): for the audit trail. */
