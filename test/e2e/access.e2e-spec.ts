@@ -288,6 +288,7 @@ describe('access (issue 13)', () => {
       const wrong = await signOff('not-the-password');
       expect(wrong.status).toBe(401);
       expect(wrong.body.message).toBe('Wrong password');
+      expect(wrong.body.code).toBe('signature_password_wrong');
     });
   });
 

@@ -98,6 +98,7 @@ describe('the ward dashboard in a browser', () => {
       expect(await response.json()).toEqual({
         statusCode: 404,
         error: 'Not Found',
+        code: 'not_found',
         message: `Cannot ${method} ${url}`,
       });
     }

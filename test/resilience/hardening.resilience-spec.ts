@@ -167,6 +167,7 @@ describe('503 while PostgreSQL refuses connections (finding 6)', () => {
         expect(answer.body).toEqual({
           statusCode: 503,
           error: 'Service Unavailable',
+          code: 'unavailable',
           message: expect.any(String),
         });
       }

@@ -25,7 +25,7 @@ import { EngineLeases } from './cluster/engine-leases.js';
 import { RedisConnection } from './cluster/redis-connection.js';
 import { SessionRelay } from './cluster/session-relay.js';
 import { Clock } from './common/clock.js';
-import { HttpErrorFilter } from './common/http-error.filter.js';
+import { HttpErrorFilter } from './http/http-error.filter.js';
 import { LIMIT_STORE, type LimitStore, MemoryLimitStore } from './common/limit-store.js';
 import { Metrics } from './common/metrics.js';
 import { RedisLimitStore } from './common/redis-limit-store.js';

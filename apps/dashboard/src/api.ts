@@ -1,8 +1,13 @@
-import type { ErrorBody } from '#contracts';
+import type { ErrorBody, ErrorCode } from '#contracts';
 import { signIn } from './sign-in';
 
 /** A refused request, with the service's error body (`details.blockers` for a 422, for instance). */
 export class ApiError extends Error {
+  /** What was refused (ERROR_CODES), when the service said. */
+  get code(): ErrorCode | null {
+    return this.body?.code ?? null;
+  }
+
   constructor(
     readonly status: number,
     readonly body: ErrorBody | null,
@@ -11,12 +16,6 @@ export class ApiError extends Error {
     super(message);
   }
 }
-
-/**
- * The service's answer to a password entered again (discharge sign-off). It is a 401 too, but the
- * sign-in is still good: only a refused token should send the user back to the login page.
- */
-const WRONG_PASSWORD = 'Wrong password';
 
 async function send(method: string, path: string, body?: unknown): Promise<Response> {
   const token = signIn.current()?.token;
@@ -34,12 +33,14 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
   }
 }
 
-/** A refused answer as an ApiError. A 401 means the sign-in has ended: back to the login page. */
+/**
+ * A refused answer as an ApiError. A refused token (`unauthorized`) means the sign-in has ended: back
+ * to the login page. Other 401s (a wrong password entered again to sign or to change it) leave it be.
+ */
 async function refusal(response: Response): Promise<ApiError> {
   const text = await response.text();
   const body = ((text ? safeJson(text) : undefined) as ErrorBody | undefined) ?? null;
-  if (response.status === 401 && signIn.current() && body?.message !== WRONG_PASSWORD)
-    signIn.end('Your sign-in has ended.');
+  if (body?.code === 'unauthorized' && signIn.current()) signIn.end('Your sign-in has ended.');
   return new ApiError(response.status, body);
 }
 

@@ -1,5 +1,6 @@
 export * from './audit.js';
 export * from './alerts.js';
+export * from './errors.js';
 export * from './events.js';
 export * from './readings.js';
 export * from './rest.js';

@@ -1,3 +1,5 @@
+import type { ErrorCode } from './errors.js';
+
 /** Measurement fields a monitor may send, in the units of the contract. */
 export const MEASUREMENTS = ['hr', 'sbp', 'dbp', 'map', 'spo2', 'rr', 'temp'] as const;
 export type Measurement = (typeof MEASUREMENTS)[number];
@@ -13,6 +15,7 @@ export interface Reading extends Measurements {
   recordedAt: string;
 }
 
+/** The codes of ERROR_CODES a device acknowledgement may carry. */
 export const READING_ERROR_CODES = [
   'validation_failed',
   'no_active_session',
@@ -20,7 +23,7 @@ export const READING_ERROR_CODES = [
   'clock_skew',
   'rate_limited',
   'unavailable',
-] as const;
+] as const satisfies readonly ErrorCode[];
 export type ReadingErrorCode = (typeof READING_ERROR_CODES)[number];
 
 export interface AckError {

@@ -1,4 +1,5 @@
 import type { Role } from './sessions.js';
+import type { ErrorCode } from './errors.js';
 
 export interface UserView {
   id: string;
@@ -18,8 +19,8 @@ export interface LoginResponse {
 export interface ErrorBody {
   statusCode: number;
   error: string;
-  /** The domain's code of the refusal (e.g. `alert_unacknowledged`, `last_admin`), for clients to branch on. */
-  code?: string;
+  /** What was refused, from ERROR_CODES (e.g. `not_found`, `alert_unacknowledged`): clients branch on this. */
+  code: ErrorCode;
   message: string;
   details?: Record<string, unknown>;
 }

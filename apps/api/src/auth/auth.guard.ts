@@ -23,7 +23,7 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const credential = await this.auth.verify(bearerToken(request.headers.authorization));
-    if (!credential) throw new DomainError('unauthenticated', 'A valid access token is required');
+    if (!credential) throw new DomainError('unauthorized', 'A valid access token is required');
     const { user } = credential;
     request.user = user;
     request.credential = credential;

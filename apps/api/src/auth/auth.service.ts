@@ -15,7 +15,7 @@ import { RevokedTokens } from './revoked-tokens.js';
 import { UserDirectory } from './user-directory.js';
 
 const tooManyAttempts = (retryAfter: number) =>
-  new DomainError('too_many_attempts', `Too many failed attempts; try again in ${retryAfter} s`, {
+  new DomainError('throttled', `Too many failed attempts; try again in ${retryAfter} s`, {
     retryAfterSeconds: retryAfter,
   });
 
@@ -106,10 +106,10 @@ export class AuthService {
     context: AuditContext,
   ): Promise<LoginResponse> {
     const { user } = credential;
-    await this.confirmPassword(user, currentPassword, context);
+    await this.confirmPassword(user, currentPassword, context, 'invalid_credentials');
     await this.users.changeOwnPassword(user.id, user.username, newPassword, context);
     const changed = await this.users.findForLogin(user.username);
-    if (!changed?.active) throw new DomainError('unauthenticated', 'A valid access token is required');
+    if (!changed?.active) throw new DomainError('unauthorized', 'A valid access token is required');
     return this.issue(changed);
   }
 
@@ -124,9 +124,16 @@ export class AuthService {
 
   /**
    * Checks a user's password again (electronic signatures). Only the signer's own wrong passwords
-   * slow or refuse it: failed sign-ins by anyone, from anywhere, do not.
+   * slow or refuse it: failed sign-ins by anyone, from anywhere, do not. A wrong one is
+   * `signature_password_wrong` (`invalid_credentials` for a password change): a 401 that leaves the
+   * sign-in standing.
    */
-  async confirmPassword(user: AuthUser, password: string, context: AuditContext): Promise<void> {
+  async confirmPassword(
+    user: AuthUser,
+    password: string,
+    context: AuditContext,
+    wrong: 'signature_password_wrong' | 'invalid_credentials' = 'signature_password_wrong',
+  ): Promise<void> {
     const checked = await this.throttle.signature(user.id, async () => {
       const hash = await this.users.passwordHashOf(user.id);
       return !!hash && (await verifyPassword(hash, password));
@@ -136,7 +143,7 @@ export class AuthService {
       await this.recordRefusal(context, scope, `signer:${user.id}`, retryAfterSeconds);
       throw tooManyAttempts(retryAfterSeconds);
     }
-    if (!checked.result) throw new DomainError('invalid_credentials', 'Wrong password');
+    if (!checked.result) throw new DomainError(wrong, 'Wrong password');
   }
 
   /** The active user behind an access token, or `null` for a bad, expired, signed-out or outdated one. */

@@ -7,7 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from '../app.module.js';
-import { sendError } from '../common/http-error.filter.js';
+import { sendError } from '../common/error-body.js';
 import { logger, PinoNestLogger } from '../common/logger.js';
 import { requestLog } from '../common/request-log.middleware.js';
 import { noStoreForApi, securityHeaders } from '../common/security-headers.js';

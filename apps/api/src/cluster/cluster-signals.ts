@@ -3,7 +3,7 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import type { Phase } from '#contracts';
 import { logger } from '../common/logger.js';
 import type { UserChange } from '../events/user-changes.js';
-import { DomainError } from '../common/domain-error.js';
+import { DomainError, type DomainErrorCode } from '../common/domain-error.js';
 import { RedisConnection, type RedisClient } from './redis-connection.js';
 
 /** Signals every instance hears. They wake up and invalidate; the facts themselves are in PostgreSQL. */
@@ -33,7 +33,11 @@ export interface ClusterRequest {
 type Envelope =
   | { from: string; signal: ClusterSignal }
   | { from: string; request: ClusterRequest; id: string }
-  | { from: string; reply: { ok: true; body: unknown } | { ok: false; code: string; message: string }; id: string };
+  | {
+      from: string;
+      reply: { ok: true; body: unknown } | { ok: false; code: DomainErrorCode; message: string };
+      id: string;
+    };
 
 /**
  * Pub/sub between the instances over Redis: one broadcast channel and one channel per instance for
@@ -165,7 +169,7 @@ export class ClusterSignals implements OnModuleInit, OnApplicationShutdown {
       this.waiting.delete(envelope.id);
       const { reply } = envelope;
       if (reply.ok) waiting.resolve(reply.body);
-      else waiting.reject(new DomainError(reply.code as DomainError['code'], reply.message));
+      else waiting.reject(new DomainError(reply.code, reply.message));
     }
   }
 

@@ -1,26 +1,29 @@
-import { HttpStatus } from '@nestjs/common';
+import type { ErrorCode } from '#contracts';
 
 /**
- * Coded errors of the domain. Each code maps to one HTTP status here, and the same codes are used
- * in socket acknowledgements, so a client sees one vocabulary everywhere.
+ * Coded errors of the domain. The codes are libs/contracts' ERROR_CODES, the same list the socket
+ * acknowledgements and the dashboard use; each code a service may throw maps to one HTTP status here.
+ * (Plain numbers, not Nest's HttpStatus: this file is imported by unit tests, which run without Nest.)
  */
-const STATUS_BY_CODE = {
-  validation_failed: HttpStatus.BAD_REQUEST,
-  weak_password: HttpStatus.BAD_REQUEST,
-  unauthenticated: HttpStatus.UNAUTHORIZED,
-  invalid_credentials: HttpStatus.UNAUTHORIZED,
-  forbidden: HttpStatus.FORBIDDEN,
-  not_found: HttpStatus.NOT_FOUND,
-  conflict: HttpStatus.CONFLICT,
-  wrong_phase: HttpStatus.CONFLICT,
-  device_busy: HttpStatus.CONFLICT,
-  record_locked: HttpStatus.CONFLICT,
-  alert_unacknowledged: HttpStatus.CONFLICT,
-  last_admin: HttpStatus.CONFLICT,
-  gate_not_met: HttpStatus.UNPROCESSABLE_ENTITY,
-  too_many_attempts: HttpStatus.TOO_MANY_REQUESTS,
-  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
-} as const;
+export const STATUS_BY_CODE = {
+  validation_failed: 400,
+  weak_password: 400,
+  unauthorized: 401,
+  invalid_credentials: 401,
+  // A 401 as before the code existed; clients tell it from an ended sign-in by its code.
+  signature_password_wrong: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  wrong_phase: 409,
+  device_busy: 409,
+  record_locked: 409,
+  alert_unacknowledged: 409,
+  last_admin: 409,
+  gate_not_met: 422,
+  throttled: 429,
+  unavailable: 503,
+} as const satisfies Partial<Record<ErrorCode, number>>;
 
 export type DomainErrorCode = keyof typeof STATUS_BY_CODE;
 

@@ -7,7 +7,7 @@ import {
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { sendError } from './http-error.filter.js';
+import { sendError } from './error-body.js';
 
 /**
  * Input that no endpoint ever needs and that must not reach the validators, the database or the

@@ -1,4 +1,4 @@
-import type { AckError } from '#contracts';
+import type { AckError, ErrorCode } from '#contracts';
 
 type Ack = (answer: unknown) => void;
 
@@ -11,8 +11,15 @@ export function argumentsOf(args: unknown[]): { payloads: unknown[]; ack: Ack | 
   return typeof last === 'function' ? { payloads: args.slice(0, -1), ack: last as Ack } : { payloads: args, ack: null };
 }
 
-/** The acknowledgement refusing an event, or its payload, as invalid. */
-export const refusal = (field: string, message: string): { ok: false; error: AckError } => ({
-  ok: false,
-  error: { code: 'validation_failed', field, message },
-});
+/** The acknowledgement refusing an event or a reading: `field` names the invalid part, if one is. */
+export function refusal(code: AckError['code'], message: string, field?: string): { ok: false; error: AckError } {
+  return { ok: false, error: field === undefined ? { code, message } : { code, field, message } };
+}
+
+/**
+ * A refused socket handshake: the client's `connect_error` has the code as its message (as before
+ * codes were listed) and in `data.code`, where clients read it.
+ */
+export function handshakeRefusal(code: Extract<ErrorCode, 'unauthorized' | 'unavailable'>): Error {
+  return Object.assign(new Error(code), { data: { code } });
+}

@@ -5,7 +5,7 @@ import type { Namespace, Socket } from 'socket.io';
 import { type AuditContext, deviceActor } from '../audit/audit-context.js';
 import { type AuditEntry, AuditService } from '../audit/audit.service.js';
 import { logger } from '../common/logger.js';
-import { argumentsOf, refusal } from '../common/socket-answers.js';
+import { argumentsOf, handshakeRefusal, refusal } from '../common/socket-answers.js';
 import { DevicesService } from '../devices/devices.service.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { IngestService } from './ingest.service.js';
@@ -34,11 +34,11 @@ export class DevicesGateway implements OnGatewayInit, OnGatewayConnection, OnMod
     namespace.use((socket, next) => {
       this.devices.authenticate((socket.handshake.auth as { token?: unknown } | undefined)?.token).then(
         (device) => {
-          if (!device) return next(new Error('unauthorized'));
+          if (!device) return next(handshakeRefusal('unauthorized'));
           socket.data = { deviceId: device.id, siteId: device.siteId };
           next();
         },
-        () => next(new Error('unavailable')),
+        () => next(handshakeRefusal('unavailable')),
       );
     });
     this.unsubscribe.push(
@@ -68,13 +68,21 @@ export class DevicesGateway implements OnGatewayInit, OnGatewayConnection, OnMod
       const { payloads, ack } = argumentsOf(args);
       this.devices.seen(deviceId);
       if (event === 'reading') {
-        if (payloads.length !== 1) return ack?.({ seq: null, ...refusal('reading', 'send one reading per event') });
+        if (payloads.length !== 1)
+          return ack?.({ seq: null, ...refusal('validation_failed', 'send one reading per event', 'reading') });
         void this.ingest.ingest(deviceId, payloads[0]).then((result) => ack?.(result));
       } else if (event === 'readings') {
-        if (payloads.length !== 1) return ack?.(refusal('readings', 'send one array of readings per event'));
+        if (payloads.length !== 1)
+          return ack?.(refusal('validation_failed', 'send one array of readings per event', 'readings'));
         void this.ingest.ingestBatch(deviceId, payloads[0]).then((result) => ack?.(result));
       } else {
-        ack?.(refusal('event', `unknown event "${String(event).slice(0, 40)}"; devices send reading or readings`));
+        ack?.(
+          refusal(
+            'validation_failed',
+            `unknown event "${String(event).slice(0, 40)}"; devices send reading or readings`,
+            'event',
+          ),
+        );
       }
     });
     await socket.join(deviceRoom(deviceId));

@@ -1,20 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type AckError, type BatchAck, MAX_BATCH_READINGS, type ReadingAck } from '#contracts';
+import { type BatchAck, MAX_BATCH_READINGS, type ReadingAck } from '#contracts';
 import { checkReading, MAX_CLOCK_AHEAD_MS } from '#vitals';
 import { DataSource } from 'typeorm';
 import { logger } from '../common/logger.js';
 import { Metrics } from '../common/metrics.js';
+import { refusal } from '../common/socket-answers.js';
 import { DeviceRateLimit } from './device-rate-limit.js';
 import { IngestTally } from './ingest-tally.js';
 import { ReadingWriter, StorageUnavailableError } from './reading-writer.js';
 import { SessionBindings } from './session-bindings.js';
-
-const refuse = (seq: number | null, code: AckError['code'], message: string): ReadingAck => ({
-  ok: false,
-  seq,
-  error: { code, message },
-});
 
 /**
  * The device protocol's rules for one reading or a batch: validate, rate-limit, find the bound
@@ -53,41 +48,52 @@ export class IngestService {
     const checked = checkReading(input, Date.now());
     if (!checked.ok) return { ok: false, seq: checked.seq, error: checked.error };
     const { reading } = checked;
-    if (!this.accepting) return refuse(reading.seq, 'unavailable', 'The service is shutting down; resend later');
+    if (!this.accepting)
+      return { seq: reading.seq, ...refusal('unavailable', 'The service is shutting down; resend later') };
     const allowed = this.rate.take(deviceId);
     if (allowed === false || (allowed !== true && !(await allowed))) {
-      return refuse(reading.seq, 'rate_limited', 'Too many readings from this device; slow down and resend');
+      return {
+        seq: reading.seq,
+        ...refusal('rate_limited', 'Too many readings from this device; slow down and resend'),
+      };
     }
     try {
       const binding = this.bindings.known(deviceId) ?? (await this.bindings.of(deviceId));
-      if (!binding) return refuse(reading.seq, 'no_active_session', 'No open session is bound to this device');
+      if (!binding)
+        return { seq: reading.seq, ...refusal('no_active_session', 'No open session is bound to this device') };
       // A reading from before the session began is not this patient's (a clock reset to 1970, a
       // previous patient's backlog). A backlog from within the session, sent after an outage, is.
       if (reading.recordedAtMs < binding.openedAtMs - MAX_CLOCK_AHEAD_MS) {
-        return refuse(reading.seq, 'clock_skew', 'recordedAt is more than 5 minutes before the session began');
+        return {
+          seq: reading.seq,
+          ...refusal('clock_skew', 'recordedAt is more than 5 minutes before the session began'),
+        };
       }
       const outcome = await this.writer.write(deviceId, binding, reading);
       if (outcome === 'conflict') {
-        return refuse(reading.seq, 'seq_conflict', `seq ${reading.seq} is already stored with different content`);
+        return {
+          seq: reading.seq,
+          ...refusal('seq_conflict', `seq ${reading.seq} is already stored with different content`),
+        };
       }
       return { ok: true, seq: reading.seq, duplicate: outcome === 'duplicate' };
     } catch (error) {
       if (!(error instanceof StorageUnavailableError))
         logger.warn({ err: error, deviceId }, 'reading refused: database error');
-      return refuse(reading.seq, 'unavailable', 'Storage is unavailable; nothing was stored. Resend later');
+      return {
+        seq: reading.seq,
+        ...refusal('unavailable', 'Storage is unavailable; nothing was stored. Resend later'),
+      };
     }
   }
 
   async ingestBatch(deviceId: string, input: unknown): Promise<BatchAck> {
     if (!Array.isArray(input) || input.length === 0 || input.length > MAX_BATCH_READINGS) {
-      return {
-        ok: false,
-        error: {
-          code: 'validation_failed',
-          field: 'readings',
-          message: `readings must be an array of 1 to ${MAX_BATCH_READINGS} readings`,
-        },
-      };
+      return refusal(
+        'validation_failed',
+        `readings must be an array of 1 to ${MAX_BATCH_READINGS} readings`,
+        'readings',
+      );
     }
     const results = await Promise.all(input.map((item) => this.ingest(deviceId, item)));
     return { ok: true, results };

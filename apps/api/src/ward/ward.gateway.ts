@@ -8,7 +8,7 @@ import { AuthService, type Credential } from '../auth/auth.service.js';
 import { UserDirectory } from '../auth/user-directory.js';
 import { ClusterSignals } from '../cluster/cluster-signals.js';
 import { logger } from '../common/logger.js';
-import { argumentsOf, refusal } from '../common/socket-answers.js';
+import { argumentsOf, handshakeRefusal, refusal } from '../common/socket-answers.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { clientAddress } from '../config/trust-proxy.js';
 import { DomainEvents } from '../events/domain-events.js';
@@ -55,11 +55,11 @@ export class WardGateway implements OnGatewayInit, OnGatewayConnection, OnModule
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       this.auth.verify(typeof token === 'string' ? token : undefined).then(
         (credential) => {
-          if (!credential) return next(new Error('unauthorized'));
+          if (!credential) return next(handshakeRefusal('unauthorized'));
           socket.data = { credential, ip: clientAddress(socket.request, this.config.trustProxy) };
           next();
         },
-        () => next(new Error('unavailable')),
+        () => next(handshakeRefusal('unavailable')),
       );
     });
     this.unsubscribe.push(
@@ -85,7 +85,9 @@ export class WardGateway implements OnGatewayInit, OnGatewayConnection, OnModule
     const { credential } = socket.data;
     // The ward namespace only speaks to clients; an event from one that asks for an answer gets a refusal.
     (socket as unknown as Socket).onAny((...received: unknown[]) => {
-      argumentsOf(received).ack?.(refusal('event', 'the ward namespace takes no events from clients'));
+      argumentsOf(received).ack?.(
+        refusal('validation_failed', 'the ward namespace takes no events from clients', 'event'),
+      );
     });
     this.track(socket);
     // A change published while the handshake was being checked is not missed.

@@ -18,13 +18,14 @@ import { problemWords, useSubmit } from './use-submit';
 
 function signOffProblem(error: unknown): string {
   if (!(error instanceof ApiError)) return problemWords(error);
-  if (error.status === 401) return 'The password is not right. Enter your own password again to sign.';
-  if (error.status === 429) return 'Too many wrong passwords. Wait a few minutes, then try again.';
-  if (error.body?.code === 'alert_unacknowledged') {
-    const alerts = (error.body.details?.alerts ?? []) as { message: string }[];
+  if (error.code === 'signature_password_wrong')
+    return 'The password is not right. Enter your own password again to sign.';
+  if (error.code === 'throttled') return 'Too many wrong passwords. Wait a few minutes, then try again.';
+  if (error.code === 'alert_unacknowledged') {
+    const alerts = (error.body?.details?.alerts ?? []) as { message: string }[];
     return `Not signed: a high alert has not been acknowledged — ${alerts.map((a) => a.message).join('; ')}. Acknowledge it in the alert list, then sign.`;
   }
-  if (error.status === 422) {
+  if (error.code === 'gate_not_met') {
     const details = error.body?.details as { criteria?: { code: string; detail: string }[] } | undefined;
     const unmet = (details?.criteria ?? []).map((c) => `${criterionName(c.code)} (${c.detail})`);
     return `Not signed: the patient is not ready for discharge${unmet.length ? ` — ${unmet.join('; ')}` : ''}. Sign with an override meaning and a reason to discharge anyway.`;

@@ -7,7 +7,7 @@ export function problemWords(error: unknown): string {
   const details = error.body?.details as { errors?: string[] } | undefined;
   if (error.status === 400 && details?.errors?.length) return `Not saved: ${details.errors.join('; ')}.`;
   if (error.status === 409) return `Not saved: ${error.message}.`;
-  if (error.status === 403) return 'Your role may not do this.';
+  if (error.code === 'forbidden') return 'Your role may not do this.';
   return error.message;
 }
 

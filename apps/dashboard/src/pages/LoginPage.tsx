@@ -68,8 +68,8 @@ export function LoginPage() {
 
 function loginProblem(error: unknown): string {
   if (!(error instanceof ApiError)) return 'Sign-in failed. Try again.';
-  if (error.status === 401) return 'Wrong username or password.';
-  if (error.status === 429) {
+  if (error.code === 'invalid_credentials') return 'Wrong username or password.';
+  if (error.code === 'throttled') {
     const wait = Number(error.body?.details?.retryAfterSeconds);
     return `Too many failed attempts. Try again ${wait > 0 ? `in ${Math.ceil(wait / 60)} min` : 'later'}.`;
   }

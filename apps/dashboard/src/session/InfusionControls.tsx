@@ -25,7 +25,7 @@ export function InfusionControls(props: { session: SessionRecord; role: Role; on
       setBlockers([]);
       setConfirmingEnd(false);
     } catch (error) {
-      if (error instanceof ApiError && error.status === 422) {
+      if (error instanceof ApiError && error.code === 'gate_not_met') {
         const details = error.body?.details as { blockers?: string[]; messages?: string[] } | undefined;
         const codes = details?.blockers ?? [];
         setBlockers(codes.map((code, i) => [BLOCKER_WORDS[code], details?.messages?.[i]].filter(Boolean).join(' ')));

@@ -34,7 +34,7 @@ export function useSessionRecord(sessionId: string): SessionRecordState {
 
   const fail = useCallback((error: unknown) => {
     setProblem(
-      error instanceof ApiError && error.status === 404
+      error instanceof ApiError && error.code === 'not_found'
         ? 'This session was not found. It may belong to another site.'
         : error instanceof Error
           ? error.message

@@ -1,4 +1,12 @@
-import type { Alert, ReadingsPage, SessionSummary, VitalsEvent, WardClientEvents, WardServerEvents } from '#contracts';
+import type {
+  Alert,
+  ErrorCode,
+  ReadingsPage,
+  SessionSummary,
+  VitalsEvent,
+  WardClientEvents,
+  WardServerEvents,
+} from '#contracts';
 import { io, type Socket } from 'socket.io-client';
 import { get } from '../api';
 import { boardFromSnapshot, withAlert, withHistory, withSession, withVitals, type Board } from './board';
@@ -61,7 +69,9 @@ export class WardConnection {
     });
     this.socket.on('connect_error', (error) => {
       this.markLost();
-      if (error.message === 'unauthorized') return onSignedOut('Your sign-in has ended.');
+      // The handshake's refusal carries its code (ERROR_CODES) in `data`; a network failure has none.
+      const code = (error as Error & { data?: { code?: ErrorCode } }).data?.code;
+      if (code === 'unauthorized') return onSignedOut('Your sign-in has ended.');
       // A refusal by the service's handshake (e.g. its database is down) is not retried by socket.io itself.
       if (!this.socket.active) this.retry = setTimeout(() => this.socket.connect(), RETRY_MS);
     });
