@@ -12,7 +12,7 @@ import {
 import { In, Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context.js';
 import type { AuditEntry } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../identity/auth-user.js';
 import { ClusterSignals } from '../cluster/cluster-signals.js';
 import { EngineLeases, LeaseLostError, NotOwnerError } from '../cluster/engine-leases.js';
 import { Batcher } from '../common/batcher.js';
@@ -20,10 +20,13 @@ import { DomainError } from '../common/domain-error.js';
 import { logger } from '../common/logger.js';
 import { Metrics } from '../common/metrics.js';
 import { DomainEvents, type StoredReading } from '../events/domain-events.js';
+import type { SessionState } from '../events/session-state.js';
 import { Session } from '../sessions/session.entity.js';
+import type { SessionBaselines } from '../sessions/session-baselines.js';
 import { AlertStore } from './alert-store.js';
 import type { AlertView } from './alert-view.js';
-import { afterCursor, EngineRebuilder, type LiveEngine } from './live-engines.js';
+import { EngineRebuilder } from './engine-rebuilder.js';
+import { afterCursor, type LiveEngine } from './live-engines.js';
 import { TickWheel } from './tick-wheel.js';
 
 /** Ticks lag the wall clock a little, so a reading still in transit is not taken for a lost signal. */
@@ -55,7 +58,7 @@ interface AcknowledgeRequest {
  * takeover is a rebuild. Acknowledgements made elsewhere are sent to the owner.
  */
 @Injectable()
-export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class AlertsService implements SessionBaselines, OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly live = new Map<string, LiveEngine>();
   private readonly loading = new Map<string, Promise<LiveEngine>>();
   /** The live sessions' turns for ticks and state saves (by session id). */
@@ -244,7 +247,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
     }
   }
 
-  private async changePhase(live: LiveEngine, session: Session): Promise<void> {
+  private async changePhase(live: LiveEngine, session: SessionState): Promise<void> {
     const at =
       (session.phase === 'infusing'
         ? session.infusionStartedAt

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Injectable } from '@nestjs/common';
 import type { ErrorBody } from '#contracts';
 import type { Request, Response } from 'express';
-import type { AuthenticatedRequest } from '../auth/decorators.js';
+import type { AuthenticatedRequest } from '../identity/decorators.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { isDatabaseUnavailable, uniqueViolation } from './database-errors.js';
 import { DomainError } from './domain-error.js';

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestj
 import { Type } from 'class-transformer';
 import { IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { Audit, type AuditContext } from '../audit/audit-context.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CurrentUser, Roles } from '../auth/decorators.js';
+import type { AuthUser } from '../identity/auth-user.js';
+import { CurrentUser, Roles } from '../identity/decorators.js';
 import { type DeviceView, DevicesService } from './devices.service.js';
 
 /** An HL7 v2 gateway's identity for one device: MSH-3 and MSH-4, and the device's EUI-64 (OBX-18) or bed (PV1-3). */

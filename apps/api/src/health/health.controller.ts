@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { Public } from '../auth/decorators.js';
+import { Public } from '../identity/decorators.js';
 import { RedisConnection } from '../cluster/redis-connection.js';
 
 @ApiTags('service')

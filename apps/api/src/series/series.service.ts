@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../identity/auth-user.js';
 import { DomainError } from '../common/domain-error.js';
 import {
   buildSeries,

@@ -11,16 +11,16 @@ import {
   type FindOptionsWhere,
 } from 'typeorm';
 import { predoseGate } from '#vitals';
-import { AlertsService } from '../alerts/alerts.service.js';
 import type { AuditContext } from '../audit/audit-context.js';
 import { type AuditEntry, AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../identity/auth-user.js';
 import { DomainError } from '../common/domain-error.js';
 import { DevicesService } from '../devices/devices.service.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { Protocol } from '../protocols/protocol.entity.js';
 import type { CreateSessionDto, ListSessionsQuery } from './sessions.dto.js';
 import { Session } from './session.entity.js';
+import { SessionBaselines } from './session-baselines.js';
 import { toSessionView } from './session-view.js';
 
 /** Which phase each action moves a session to, and from which phases it may. */
@@ -47,7 +47,7 @@ export class SessionsService {
     @InjectRepository(Protocol) private readonly protocols: Repository<Protocol>,
     private readonly devices: DevicesService,
     private readonly events: DomainEvents,
-    private readonly alerts: AlertsService,
+    private readonly baselines: SessionBaselines,
     private readonly audit: AuditService,
   ) {}
 
@@ -133,7 +133,7 @@ export class SessionsService {
       });
     }
     const protocol = await this.protocols.findOneByOrFail({ id: session.protocolId });
-    const baseline = await this.alerts.baselineOf(id);
+    const baseline = await this.baselines.baselineOf(id);
     const blockers = predoseGate(baseline, protocol.rules);
     const changes: Partial<Session> = { baseline };
     if (blockers.length > 0) {

@@ -5,8 +5,8 @@ import { IsOptional, IsString, IsTimeZone, Length } from 'class-validator';
 import { In, Repository } from 'typeorm';
 import { Audit, type AuditContext } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CurrentUser, Roles } from '../auth/decorators.js';
+import type { AuthUser } from '../identity/auth-user.js';
+import { CurrentUser, Roles } from '../identity/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { Site } from './site.entity.js';
 

@@ -3,7 +3,7 @@ import { OPEN_PHASES } from '#contracts';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { AlertsService } from '../alerts/alerts.service.js';
-import type { WsAdapter } from '../bootstrap/ws-adapter.js';
+import type { WsAdapter } from './ws-adapter.js';
 import { LIMIT_STORE, type LimitStore } from '../common/limit-store.js';
 import { Metrics } from '../common/metrics.js';
 import { RedisLimitStore } from '../common/redis-limit-store.js';

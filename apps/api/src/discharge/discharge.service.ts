@@ -6,7 +6,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AlertStore } from '../alerts/alert-store.js';
 import type { AuditContext } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../identity/auth-user.js';
 import { AuthService } from '../auth/auth.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
@@ -16,8 +16,8 @@ import { Protocol } from '../protocols/protocol.entity.js';
 import { Session } from '../sessions/session.entity.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { Site } from '../sites/site.entity.js';
-import type { AddendumDto, ChecklistDto, ObservationDto, SignOffDto } from './recovery.dto.js';
-import { AddendumRow, DischargeChecklistRow, RecoveryObservationRow, SignatureRow } from './recovery.entities.js';
+import type { AddendumDto, ChecklistDto, ObservationDto, SignOffDto } from './discharge.dto.js';
+import { AddendumRow, DischargeChecklistRow, RecoveryObservationRow, SignatureRow } from './discharge.entities.js';
 import { SessionStory, checklistView, observationView, signatureView } from './session-story.js';
 
 const LATEST_SQL = `SELECT
@@ -31,7 +31,7 @@ const LATEST_SQL = `SELECT
  * criteria, the clinician's signature that discharges and locks the record, and signed addenda after.
  */
 @Injectable()
-export class RecoveryService {
+export class DischargeService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sessions: SessionsService,

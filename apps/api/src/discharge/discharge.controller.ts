@@ -1,23 +1,23 @@
 import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Audit, type AuditContext } from '../audit/audit-context.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CurrentUser, Roles } from '../auth/decorators.js';
+import type { AuthUser } from '../identity/auth-user.js';
+import { CurrentUser, Roles } from '../identity/decorators.js';
 import { Clock } from '../common/clock.js';
 import { ReadingsService } from '../readings/readings.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { recordPage } from './record-page.js';
-import { AddendumDto, ChecklistDto, ObservationDto, SignOffDto } from './recovery.dto.js';
-import { RecoveryService } from './recovery.service.js';
+import { AddendumDto, ChecklistDto, ObservationDto, SignOffDto } from './discharge.dto.js';
+import { DischargeService } from './discharge.service.js';
 import { SessionStory } from './session-story.js';
 
 @ApiTags('recovery and discharge')
 @ApiBearerAuth()
 @Roles('nurse', 'clinician')
 @Controller('sessions/:id')
-export class RecoveryController {
+export class DischargeController {
   constructor(
-    private readonly recovery: RecoveryService,
+    private readonly recovery: DischargeService,
     private readonly sessions: SessionsService,
     private readonly story: SessionStory,
     private readonly readings: ReadingsService,

@@ -8,7 +8,7 @@ import { Protocol } from '../protocols/protocol.entity.js';
 import { Site } from '../sites/site.entity.js';
 import type { Session } from '../sessions/session.entity.js';
 import { toSessionView } from '../sessions/session-view.js';
-import { AddendumRow, DischargeChecklistRow, RecoveryObservationRow, SignatureRow } from './recovery.entities.js';
+import { AddendumRow, DischargeChecklistRow, RecoveryObservationRow, SignatureRow } from './discharge.entities.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
