@@ -57,6 +57,7 @@ import { IngestService } from '../ingest/ingest.service.js';
 import { ReadingWriter } from '../ingest/reading-writer.js';
 import { SessionBindings } from '../ingest/session-bindings.js';
 import { ProtocolsController } from '../protocols/protocols.controller.js';
+import { ReadingsRepository } from '../readings/readings.repository.js';
 import { ReadingsService } from '../readings/readings.service.js';
 import { AlarmBurdenController } from '../reports/alarm-burden.controller.js';
 import { AlarmBurdenService } from '../reports/alarm-burden.service.js';
@@ -158,6 +159,7 @@ export class AppModule {
         UsersService,
         DevicesService,
         SessionsService,
+        ReadingsRepository,
         ReadingsService,
         AlertStore,
         EngineRebuilder,

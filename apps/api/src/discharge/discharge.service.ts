@@ -13,18 +13,13 @@ import { DomainError } from '../common/domain-error.js';
 import { sha256Hex, stableJson } from '../common/stable-json.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { Protocol } from '../protocols/protocol.entity.js';
+import { ReadingsRepository } from '../readings/readings.repository.js';
 import { Session } from '../sessions/session.entity.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { Site } from '../sites/site.entity.js';
 import type { AddendumDto, ChecklistDto, ObservationDto, SignOffDto } from './discharge.dto.js';
 import { AddendumRow, DischargeChecklistRow, RecoveryObservationRow, SignatureRow } from './discharge.entities.js';
 import { SessionStory, checklistView, observationView, signatureView } from './session-story.js';
-
-const LATEST_SQL = `SELECT
-  (SELECT sbp FROM readings WHERE session_id = $1 AND sbp > 0 ORDER BY recorded_at DESC LIMIT 1) AS sbp,
-  (SELECT dbp FROM readings WHERE session_id = $1 AND dbp > 0 ORDER BY recorded_at DESC LIMIT 1) AS dbp,
-  (SELECT hr FROM readings WHERE session_id = $1 AND hr > 0 ORDER BY recorded_at DESC LIMIT 1) AS hr,
-  (SELECT spo2 FROM readings WHERE session_id = $1 AND spo2 > 0 ORDER BY recorded_at DESC LIMIT 1) AS spo2`;
 
 /**
  * Recovery and discharge: observations and the escort checklist during recovery, the readiness
@@ -41,6 +36,7 @@ export class DischargeService {
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
+    private readonly readings: ReadingsRepository,
   ) {}
 
   async addObservation(id: string, user: AuthUser, context: AuditContext, dto: ObservationDto) {
@@ -274,9 +270,7 @@ export class DischargeService {
   private async readinessOf(session: Session): Promise<Readiness> {
     const [protocol, latest, alerts, observation, checklist] = await Promise.all([
       this.dataSource.getRepository(Protocol).findOneByOrFail({ id: session.protocolId }),
-      this.dataSource.query(LATEST_SQL, [session.id]) as Promise<
-        { sbp: number | null; dbp: number | null; hr: number | null; spo2: number | null }[]
-      >,
+      this.readings.latestValues(session.id),
       this.alerts.forSession(session.id),
       this.dataSource
         .getRepository(RecoveryObservationRow)
@@ -289,7 +283,7 @@ export class DischargeService {
       infusionStartedAtMs: session.infusionStartedAt?.getTime() ?? null,
       infusionEndedAtMs: session.infusionEndedAt?.getTime() ?? null,
       baseline: session.baseline,
-      latest: latest[0]!,
+      latest,
       alerts,
       observation: latestAssessment(observation),
       checklist: checklist && {

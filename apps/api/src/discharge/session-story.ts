@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import type { Criterion } from '#vitals';
 import { AlertsService } from '../alerts/alerts.service.js';
 import { Protocol } from '../protocols/protocol.entity.js';
+import { ReadingsRepository } from '../readings/readings.repository.js';
 import { Site } from '../sites/site.entity.js';
 import type { Session } from '../sessions/session.entity.js';
 import { toSessionView } from '../sessions/session-view.js';
@@ -79,16 +80,11 @@ export class SessionStory {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly alerts: AlertsService,
+    private readonly readings: ReadingsRepository,
   ) {}
 
   async readingsSummary(sessionId: string) {
-    const [row] = (await this.dataSource.query(
-      `SELECT count(*)::int AS readings, min(recorded_at) AS first, max(recorded_at) AS last,
-              max(sbp) AS "maxSbp", max(dbp) AS "maxDbp", max(hr) AS "maxHr",
-              min(NULLIF(spo2, 0)) AS "minSpo2", min(NULLIF(hr, 0)) AS "minHr"
-         FROM readings WHERE session_id = $1`,
-      [sessionId],
-    )) as Record<string, unknown>[];
+    const row = await this.readings.recordSummary(sessionId);
     return { ...row, first: iso((row?.first as Date) ?? null), last: iso((row?.last as Date) ?? null) };
   }
 
