@@ -57,6 +57,7 @@ import { IngestService } from '../ingest/ingest.service.js';
 import { ReadingWriter } from '../ingest/reading-writer.js';
 import { SessionBindings } from '../ingest/session-bindings.js';
 import { ProtocolsController } from '../protocols/protocols.controller.js';
+import { ProtocolsService } from '../protocols/protocols.service.js';
 import { ReadingsRepository } from '../readings/readings.repository.js';
 import { ReadingsService } from '../readings/readings.service.js';
 import { AlarmBurdenController } from '../reports/alarm-burden.controller.js';
@@ -69,6 +70,7 @@ import { SessionsController } from '../sessions/sessions.controller.js';
 import { SessionBaselines } from '../sessions/session-baselines.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { SitesController } from '../sites/sites.controller.js';
+import { SitesService } from '../sites/sites.service.js';
 import { UsersController } from '../users/users.controller.js';
 import { UsersService } from '../users/users.service.js';
 import { WardGateway } from '../ward/ward.gateway.js';
@@ -158,6 +160,8 @@ export class AppModule {
         DemoAccounts,
         UsersService,
         DevicesService,
+        SitesService,
+        ProtocolsService,
         SessionsService,
         ReadingsRepository,
         ReadingsService,
