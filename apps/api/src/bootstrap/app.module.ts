@@ -46,6 +46,7 @@ import { LocalUserChanges, UserChanges } from '../events/user-changes.js';
 import { FhirExport } from '../fhir/fhir-export.js';
 import { FhirController } from '../fhir/fhir.controller.js';
 import { HealthController } from '../health/health.controller.js';
+import { HealthService } from '../health/health.service.js';
 import { Hl7Intake } from '../hl7/hl7-intake.js';
 import { Hl7Messages } from '../hl7/hl7-messages.js';
 import { Hl7Sources } from '../hl7/hl7-sources.js';
@@ -143,6 +144,7 @@ export class AppModule {
           useFactory: () =>
             config.redisUrl ? new RedisLimitStore(config.redisUrl, config.redisPrefix) : new MemoryLimitStore(),
         },
+        HealthService,
         AuditService,
         AccessDenials,
         Clock,
