@@ -1,5 +1,4 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { OPEN_PHASES } from '#contracts';
 import {
   MONITORED,
@@ -9,7 +8,6 @@ import {
   type PredoseBlocker,
   type ProtocolRules,
 } from '#vitals';
-import { In, Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context.js';
 import type { AuditEntry } from '../audit/audit.service.js';
 import type { AuthUser } from '../identity/auth-user.js';
@@ -21,8 +19,8 @@ import { logger } from '../common/logger.js';
 import { Metrics } from '../common/metrics.js';
 import { DomainEvents, type StoredReading } from '../events/domain-events.js';
 import type { SessionState } from '../events/session-state.js';
-import { Session } from '../sessions/session.entity.js';
 import type { SessionBaselines } from '../sessions/session-baselines.js';
+import { SessionsRepository } from '../sessions/sessions.repository.js';
 import { AlertStore } from './alert-store.js';
 import type { AlertView } from './alert-view.js';
 import { EngineRebuilder } from './engine-rebuilder.js';
@@ -77,7 +75,7 @@ export class AlertsService implements SessionBaselines, OnModuleInit, OnApplicat
   });
 
   constructor(
-    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    private readonly sessions: SessionsRepository,
     private readonly store: AlertStore,
     private readonly rebuilder: EngineRebuilder,
     private readonly events: DomainEvents,
@@ -119,7 +117,7 @@ export class AlertsService implements SessionBaselines, OnModuleInit, OnApplicat
       this.leaseTimer = setInterval(() => void this.keepLeases(), Math.max(250, this.leases.leaseMs / 4));
       this.leaseTimer.unref();
     } else {
-      const open = await this.sessions.find({ where: { phase: In([...OPEN_PHASES]) } });
+      const open = await this.sessions.open();
       for (const session of open) await this.engineOf(session.id);
     }
     this.ticker = setInterval(() => this.turn(), TURN_MS);
@@ -144,7 +142,7 @@ export class AlertsService implements SessionBaselines, OnModuleInit, OnApplicat
     } catch (error) {
       if (!(error instanceof NotOwnerError)) throw error;
       // Run elsewhere: the same engine, rebuilt here from what is stored, read and thrown away.
-      const session = await this.sessions.findOneBy({ id: sessionId });
+      const session = await this.sessions.byId(sessionId);
       if (!session) throw DomainError.notFound('session');
       return (await this.rebuilder.rebuild(session)).live.engine.baseline;
     }
@@ -362,7 +360,7 @@ export class AlertsService implements SessionBaselines, OnModuleInit, OnApplicat
       epoch = await this.leases.acquire(sessionId);
       if (epoch === null) throw new NotOwnerError(sessionId);
     }
-    const session = await this.sessions.findOneBy({ id: sessionId });
+    const session = await this.sessions.byId(sessionId);
     if (!session) throw DomainError.notFound('session');
     const { live, events } = await this.rebuilder.rebuild(session, epoch);
     if (OPEN_PHASES.includes(session.phase)) events.push(...live.engine.tick(Date.now() - TICK_GRACE_MS));
@@ -433,7 +431,7 @@ export class AlertsService implements SessionBaselines, OnModuleInit, OnApplicat
   /** A session changed on another instance: this engine takes the phase from the database. */
   private async refreshPhase(sessionId: string): Promise<void> {
     try {
-      const session = await this.sessions.findOneBy({ id: sessionId });
+      const session = await this.sessions.byId(sessionId);
       if (session) await this.work(sessionId, (live) => this.changePhase(live, session));
     } catch {
       // The next lease round compares the phases again.

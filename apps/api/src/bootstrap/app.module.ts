@@ -69,6 +69,7 @@ import { SeriesController } from '../series/series.controller.js';
 import { SeriesService } from '../series/series.service.js';
 import { SessionsController } from '../sessions/sessions.controller.js';
 import { SessionBaselines } from '../sessions/session-baselines.js';
+import { SessionsRepository } from '../sessions/sessions.repository.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { SitesController } from '../sites/sites.controller.js';
 import { SitesService } from '../sites/sites.service.js';
@@ -164,6 +165,7 @@ export class AppModule {
         DevicesService,
         SitesService,
         ProtocolsService,
+        SessionsRepository,
         SessionsService,
         ReadingsRepository,
         ReadingsService,

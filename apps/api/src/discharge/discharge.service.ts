@@ -15,6 +15,7 @@ import { DomainEvents } from '../events/domain-events.js';
 import { Protocol } from '../protocols/protocol.entity.js';
 import { ReadingsRepository } from '../readings/readings.repository.js';
 import { Session } from '../sessions/session.entity.js';
+import { SessionsRepository } from '../sessions/sessions.repository.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { Site } from '../sites/site.entity.js';
 import type { AddendumDto, ChecklistDto, ObservationDto, SignOffDto } from './discharge.dto.js';
@@ -37,6 +38,7 @@ export class DischargeService {
     private readonly events: DomainEvents,
     private readonly clock: Clock,
     private readonly readings: ReadingsRepository,
+    private readonly sessionRows: SessionsRepository,
   ) {}
 
   async addObservation(id: string, user: AuthUser, context: AuditContext, dto: ObservationDto) {
@@ -210,7 +212,7 @@ export class DischargeService {
       }
       return { result: after, audit: entries };
     });
-    const discharged = await this.dataSource.getRepository(Session).findOneByOrFail({ id });
+    const discharged = await this.sessionRows.byIdOrFail(id);
     this.events.emit('session.changed', { session: discharged, previousDeviceId: session.deviceId });
     return signature;
   }
