@@ -17,7 +17,7 @@ import { SessionStory } from './session-story.js';
 @Controller('sessions/:id')
 export class DischargeController {
   constructor(
-    private readonly recovery: DischargeService,
+    private readonly discharge: DischargeService,
     private readonly sessions: SessionsService,
     private readonly story: SessionStory,
     private readonly readings: ReadingsService,
@@ -31,7 +31,7 @@ export class DischargeController {
     @CurrentUser() user: AuthUser,
     @Audit() context: AuditContext,
   ) {
-    return this.recovery.addObservation(id, user, context, dto);
+    return this.discharge.addObservation(id, user, context, dto);
   }
 
   @Put('discharge-checklist')
@@ -41,7 +41,7 @@ export class DischargeController {
     @CurrentUser() user: AuthUser,
     @Audit() context: AuditContext,
   ) {
-    return this.recovery.putChecklist(id, user, context, dto);
+    return this.discharge.putChecklist(id, user, context, dto);
   }
 
   @Get('discharge-readiness')
@@ -50,7 +50,7 @@ export class DischargeController {
     @CurrentUser() user: AuthUser,
     @Audit() context: AuditContext,
   ) {
-    const readiness = await this.recovery.readiness(id, user);
+    const readiness = await this.discharge.readiness(id, user);
     await this.sessions.recordRead(context, 'readiness.read', await this.sessions.get(id, user));
     return readiness;
   }
@@ -64,7 +64,7 @@ export class DischargeController {
     @CurrentUser() user: AuthUser,
     @Audit() context: AuditContext,
   ) {
-    return this.recovery.signOff(id, user, context, dto);
+    return this.discharge.signOff(id, user, context, dto);
   }
 
   @Post('addenda')
@@ -74,7 +74,7 @@ export class DischargeController {
     @CurrentUser() user: AuthUser,
     @Audit() context: AuditContext,
   ) {
-    return this.recovery.addAddendum(id, user, context, dto);
+    return this.discharge.addAddendum(id, user, context, dto);
   }
 
   /** The whole record as a printable HTML page, the vitals trend drawn, the signature at its foot. */
