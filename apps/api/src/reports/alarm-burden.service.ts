@@ -1,24 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { AlertStore } from '../alerts/alert-store.js';
 import type { AuditContext } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../identity/auth-user.js';
 import { DomainError } from '../common/domain-error.js';
 import { ReadingsRepository } from '../readings/readings.repository.js';
 import { alarmBurden, type AlarmBurden, type BurdenAlert, type BurdenSession } from './alarm-burden.js';
-
-/**
- * Sessions dosed at the site in [from, to), optionally of one protocol version (the same sessions as
- * `ReadingsRepository.thresholdSamples`).
- */
-const SESSION_FILTER = `s.site_id = $1 AND ($2::uuid IS NULL OR s.protocol_id = $2)
-  AND s.infusion_started_at >= $3 AND s.infusion_started_at < $4`;
-
-const ALERTS_SQL = `
-  SELECT a.session_id, a.kind, a.severity, a.opened_at, a.acknowledged_at, a.escalated_at
-    FROM alerts a JOIN sessions s ON s.id = a.session_id
-   WHERE ${SESSION_FILTER}`;
 
 export interface BurdenQuery {
   siteId: string;
@@ -30,7 +17,7 @@ export interface BurdenQuery {
 @Injectable()
 export class AlarmBurdenService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly alerts: AlertStore,
     private readonly readings: ReadingsRepository,
     private readonly audit: AuditService,
   ) {}
@@ -45,19 +32,9 @@ export class AlarmBurdenService {
     const from = new Date(query.from);
     const to = new Date(query.to);
     if (!(from < to)) throw new DomainError('validation_failed', 'from must be before to');
-    const params = [query.siteId, query.protocolId ?? null, from, to];
     const [sessions, alerts] = await Promise.all([
       this.readings.thresholdSamples(query.siteId, query.protocolId ?? null, from, to),
-      this.db.query(ALERTS_SQL, params) as Promise<
-        {
-          session_id: string;
-          kind: string;
-          severity: string;
-          opened_at: Date;
-          acknowledged_at: Date | null;
-          escalated_at: Date | null;
-        }[]
-      >,
+      this.alerts.burdenAlerts(query.siteId, query.protocolId ?? null, from, to),
     ]);
     await this.audit.recordAlone(context, {
       action: 'report.alarm_burden.read',
