@@ -40,6 +40,7 @@ import { dataSourceOptions } from '../database/data-source-options.js';
 import { ENTITIES } from '../database/entities.js';
 import { DemoAccounts } from '../demo/demo-accounts.js';
 import { DevicesController } from '../devices/devices.controller.js';
+import { DevicesRepository } from '../devices/devices.repository.js';
 import { DevicesService } from '../devices/devices.service.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { LocalUserChanges, UserChanges } from '../events/user-changes.js';
@@ -162,6 +163,7 @@ export class AppModule {
         BootstrapAdmin,
         DemoAccounts,
         UsersService,
+        DevicesRepository,
         DevicesService,
         SitesService,
         ProtocolsService,
