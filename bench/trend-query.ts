@@ -38,7 +38,8 @@ import type { Socket } from 'socket.io-client';
 import type { VitalsEvent } from '#contracts';
 import { downsample, syntheticSession } from '#vitals';
 import { ReadingSeries, type SeriesText } from '../apps/api/src/readings/reading-series.js';
-import { SERIES_SQL, trendPage } from '../apps/api/src/readings/series-queries.js';
+import { SERIES_SQL } from '../apps/api/src/readings/readings.repository.js';
+import { trendPage } from '../apps/api/src/readings/series-queries.js';
 import { addChairs, benchDatabase, provisionSite, startService } from './service.js';
 import { fmt, machine, openSocket, percentile, writeSection } from './support.js';
 

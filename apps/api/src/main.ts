@@ -6,7 +6,7 @@ import { createApp } from './bootstrap/create-app.js';
 import type { WsAdapter } from './bootstrap/ws-adapter.js';
 import type { RedisConnection } from './cluster/redis-connection.js';
 import { logger } from './common/logger.js';
-import { passwordProblem } from './auth/common-passwords.js';
+import { passwordProblem } from './users/common-passwords.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { EmbeddedDatabase, loadOrCreateSecrets } from './database/embedded.js';
 import { provisionEmbeddedDatabase } from './database/embedded-provision.js';

@@ -35,6 +35,16 @@ const SAVE_STATES_SQL = `
   ON CONFLICT (session_id) DO UPDATE SET state = excluded.state, epoch = excluded.epoch, updated_at = excluded.updated_at
   RETURNING session_id`;
 
+/**
+ * The alerts of the sessions dosed at the site in [from, to), optionally of one protocol version (the
+ * same sessions as `ReadingsRepository.thresholdSamples`), for the alarm-burden report.
+ */
+const BURDEN_ALERTS_SQL = `
+  SELECT a.session_id, a.kind, a.severity, a.opened_at, a.acknowledged_at, a.escalated_at
+    FROM alerts a JOIN sessions s ON s.id = a.session_id
+   WHERE s.site_id = $1 AND ($2::uuid IS NULL OR s.protocol_id = $2)
+  AND s.infusion_started_at >= $3 AND s.infusion_started_at < $4`;
+
 interface SavedState {
   sessionId: string;
   state: EngineSnapshot;
@@ -224,5 +234,24 @@ export class AlertStore {
       for (const user of users) this.names.set(user.id, user.displayName);
     }
     return rows.map((row) => toAlertView(row, this.names));
+  }
+
+  /** For the alarm-burden report: see `BURDEN_ALERTS_SQL`. */
+  burdenAlerts(
+    siteId: string,
+    protocolId: string | null,
+    from: Date,
+    to: Date,
+  ): Promise<
+    {
+      session_id: string;
+      kind: string;
+      severity: string;
+      opened_at: Date;
+      acknowledged_at: Date | null;
+      escalated_at: Date | null;
+    }[]
+  > {
+    return this.dataSource.query(BURDEN_ALERTS_SQL, [siteId, protocolId, from, to]);
   }
 }

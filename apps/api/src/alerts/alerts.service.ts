@@ -1,5 +1,4 @@
 import { Injectable, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { OPEN_PHASES } from '#contracts';
 import {
   MONITORED,
@@ -9,10 +8,9 @@ import {
   type PredoseBlocker,
   type ProtocolRules,
 } from '#vitals';
-import { In, Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context.js';
 import type { AuditEntry } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../identity/auth-user.js';
 import { ClusterSignals } from '../cluster/cluster-signals.js';
 import { EngineLeases, LeaseLostError, NotOwnerError } from '../cluster/engine-leases.js';
 import { Batcher } from '../common/batcher.js';
@@ -20,10 +18,13 @@ import { DomainError } from '../common/domain-error.js';
 import { logger } from '../common/logger.js';
 import { Metrics } from '../common/metrics.js';
 import { DomainEvents, type StoredReading } from '../events/domain-events.js';
-import { Session } from '../sessions/session.entity.js';
+import type { SessionState } from '../events/session-state.js';
+import type { SessionBaselines } from '../sessions/session-baselines.js';
+import { SessionsRepository } from '../sessions/sessions.repository.js';
 import { AlertStore } from './alert-store.js';
 import type { AlertView } from './alert-view.js';
-import { afterCursor, EngineRebuilder, type LiveEngine } from './live-engines.js';
+import { EngineRebuilder } from './engine-rebuilder.js';
+import { afterCursor, type LiveEngine } from './live-engines.js';
 import { TickWheel } from './tick-wheel.js';
 
 /** Ticks lag the wall clock a little, so a reading still in transit is not taken for a lost signal. */
@@ -55,7 +56,7 @@ interface AcknowledgeRequest {
  * takeover is a rebuild. Acknowledgements made elsewhere are sent to the owner.
  */
 @Injectable()
-export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class AlertsService implements SessionBaselines, OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly live = new Map<string, LiveEngine>();
   private readonly loading = new Map<string, Promise<LiveEngine>>();
   /** The live sessions' turns for ticks and state saves (by session id). */
@@ -74,7 +75,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
   });
 
   constructor(
-    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    private readonly sessions: SessionsRepository,
     private readonly store: AlertStore,
     private readonly rebuilder: EngineRebuilder,
     private readonly events: DomainEvents,
@@ -116,7 +117,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
       this.leaseTimer = setInterval(() => void this.keepLeases(), Math.max(250, this.leases.leaseMs / 4));
       this.leaseTimer.unref();
     } else {
-      const open = await this.sessions.find({ where: { phase: In([...OPEN_PHASES]) } });
+      const open = await this.sessions.open();
       for (const session of open) await this.engineOf(session.id);
     }
     this.ticker = setInterval(() => this.turn(), TURN_MS);
@@ -141,7 +142,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
     } catch (error) {
       if (!(error instanceof NotOwnerError)) throw error;
       // Run elsewhere: the same engine, rebuilt here from what is stored, read and thrown away.
-      const session = await this.sessions.findOneBy({ id: sessionId });
+      const session = await this.sessions.byId(sessionId);
       if (!session) throw DomainError.notFound('session');
       return (await this.rebuilder.rebuild(session)).live.engine.baseline;
     }
@@ -244,7 +245,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
     }
   }
 
-  private async changePhase(live: LiveEngine, session: Session): Promise<void> {
+  private async changePhase(live: LiveEngine, session: SessionState): Promise<void> {
     const at =
       (session.phase === 'infusing'
         ? session.infusionStartedAt
@@ -359,7 +360,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
       epoch = await this.leases.acquire(sessionId);
       if (epoch === null) throw new NotOwnerError(sessionId);
     }
-    const session = await this.sessions.findOneBy({ id: sessionId });
+    const session = await this.sessions.byId(sessionId);
     if (!session) throw DomainError.notFound('session');
     const { live, events } = await this.rebuilder.rebuild(session, epoch);
     if (OPEN_PHASES.includes(session.phase)) events.push(...live.engine.tick(Date.now() - TICK_GRACE_MS));
@@ -430,7 +431,7 @@ export class AlertsService implements OnModuleInit, OnApplicationBootstrap, OnAp
   /** A session changed on another instance: this engine takes the phase from the database. */
   private async refreshPhase(sessionId: string): Promise<void> {
     try {
-      const session = await this.sessions.findOneBy({ id: sessionId });
+      const session = await this.sessions.byId(sessionId);
       if (session) await this.work(sessionId, (live) => this.changePhase(live, session));
     } catch {
       // The next lease round compares the phases again.

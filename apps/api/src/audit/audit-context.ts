@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { AuthUser } from '../auth/auth-user.js';
-import type { AuthenticatedRequest } from '../auth/decorators.js';
+import type { AuthUser } from '../identity/auth-user.js';
+import type { AuthenticatedRequest } from '../identity/decorators.js';
 
 /** Who did something, from where: the first half of every audit event. */
 export interface AuditActor {

@@ -2,7 +2,7 @@ import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuditPage, AuditVerification } from '#contracts';
-import { Roles } from '../auth/decorators.js';
+import { Roles } from '../identity/decorators.js';
 import { Audit, type AuditContext } from './audit-context.js';
 import { streamRecords } from './audit-export.js';
 import { AuditTrail } from './audit-trail.js';

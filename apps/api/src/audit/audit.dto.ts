@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { TimeRangeQuery } from '../sessions/sessions.dto.js';
+import { TimeRangeQuery } from '../common/time-range.js';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class AuditFilterQuery extends TimeRangeQuery {

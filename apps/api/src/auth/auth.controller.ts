@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { LoginResponse, UserView } from '#contracts';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { Audit, type AuditContext } from '../audit/audit-context.js';
-import type { AuthUser } from './auth-user.js';
-import { AuthService, type Credential } from './auth.service.js';
-import { CurrentCredential, CurrentUser, Public } from './decorators.js';
+import type { AuthUser, Credential } from '../identity/auth-user.js';
+import { AuthService } from './auth.service.js';
+import { CurrentCredential, CurrentUser, Public } from '../identity/decorators.js';
 
 export class LoginDto {
   @ApiProperty()

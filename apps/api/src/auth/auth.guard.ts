@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Role } from '#contracts';
 import { DomainError } from '../common/domain-error.js';
 import { AuthService } from './auth.service.js';
-import { type AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY } from './decorators.js';
+import { type AuthenticatedRequest, PUBLIC_KEY, ROLES_KEY } from '../identity/decorators.js';
 
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');

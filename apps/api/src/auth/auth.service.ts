@@ -8,9 +8,9 @@ import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError } from '../common/domain-error.js';
 import type { User } from '../users/user.entity.js';
 import { toUserView, UsersService } from '../users/users.service.js';
-import type { AuthUser } from './auth-user.js';
+import type { AuthUser, Credential } from '../identity/auth-user.js';
 import { LoginThrottle, type ThrottleScope } from './login-throttle.js';
-import { dummyPasswordHash, verifyPassword } from './passwords.js';
+import { dummyPasswordHash, verifyPassword } from '../users/passwords.js';
 import { RevokedTokens } from './revoked-tokens.js';
 import { UserDirectory } from './user-directory.js';
 
@@ -29,14 +29,6 @@ interface TokenPayload {
   ver: number;
   jti: string;
   exp: number;
-}
-
-/** An accepted access token: whose it is, and what ends it. */
-export interface Credential {
-  user: AuthUser;
-  jti: string;
-  tokenVersion: number;
-  expiresAtMs: number;
 }
 
 @Injectable()

@@ -6,7 +6,7 @@ import { SYSTEM } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { logger } from '../common/logger.js';
-import { hashPassword } from './passwords.js';
+import { hashPassword } from '../users/passwords.js';
 
 /** On an empty database, creates the first admin (from ADMIN_USERNAME / ADMIN_PASSWORD, or a generated password shown once). */
 @Injectable()

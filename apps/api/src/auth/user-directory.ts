@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { ANY_USER, UserChanges } from '../events/user-changes.js';
 import { UsersService } from '../users/users.service.js';
-import type { AuthUser } from './auth-user.js';
+import type { AuthUser } from '../identity/auth-user.js';
 
 type Entry = { user: AuthUser; tokenVersion: number } | null;
 

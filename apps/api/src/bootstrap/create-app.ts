@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
-import { AppModule } from '../app.module.js';
+import { AppModule } from './app.module.js';
 import { sendError } from '../common/error-body.js';
 import { logger, PinoNestLogger } from '../common/logger.js';
 import { requestLog } from '../common/request-log.middleware.js';
@@ -14,7 +14,7 @@ import { noStoreForApi, securityHeaders } from '../common/security-headers.js';
 import { refuseInvalidUtf8, requireJsonBody, SafeInputPipe } from '../common/safe-input.js';
 import { RedisConnection } from '../cluster/redis-connection.js';
 import type { AppConfig } from '../config/config.js';
-import { registerInstanceMetrics } from '../metrics/instance-metrics.js';
+import { registerInstanceMetrics } from './instance-metrics.js';
 import { BoundedExpressAdapter } from './http-server.js';
 import { WsAdapter } from './ws-adapter.js';
 

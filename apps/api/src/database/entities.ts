@@ -3,7 +3,7 @@ import {
   DischargeChecklistRow,
   RecoveryObservationRow,
   SignatureRow,
-} from '../recovery/recovery.entities.js';
+} from '../discharge/discharge.entities.js';
 import { AuditChainHead, AuditEvent } from '../audit/audit-event.entity.js';
 import { RevokedToken } from '../auth/revoked-token.entity.js';
 import { AlertRow } from '../alerts/alert.entity.js';

@@ -5,7 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { SYSTEM } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
 import { BootstrapAdmin } from '../auth/bootstrap-admin.js';
-import { hashPassword } from '../auth/passwords.js';
+import { hashPassword } from '../users/passwords.js';
 import { logger } from '../common/logger.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { UserChanges } from '../events/user-changes.js';

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestj
 import { Type } from 'class-transformer';
 import { IsOptional, IsString, IsUUID, Length, Matches, ValidateNested } from 'class-validator';
 import { Audit, type AuditContext } from '../audit/audit-context.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CurrentUser, Roles } from '../auth/decorators.js';
+import type { AuthUser } from '../identity/auth-user.js';
+import { CurrentUser, Roles } from '../identity/decorators.js';
 import type { CreatedDevice, DeviceView } from '#contracts';
 import { DevicesService } from './devices.service.js';
 

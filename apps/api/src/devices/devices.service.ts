@@ -1,16 +1,17 @@
 import type { CreatedDevice, DeviceView } from '#contracts';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../identity/auth-user.js';
 import { DomainError } from '../common/domain-error.js';
 import { logger } from '../common/logger.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { Site } from '../sites/site.entity.js';
 import { hashDeviceToken, looksLikeDeviceToken, newDeviceToken } from './device-token.js';
-import { Device } from './device.entity.js';
+import type { Device } from './device.entity.js';
+import { DevicesRepository } from './devices.repository.js';
 
 export interface Hl7Source {
   sendingApplication: string;
@@ -66,7 +67,7 @@ export class DevicesService {
   private readonly lastWritten = new Map<string, number>();
 
   constructor(
-    @InjectRepository(Device) private readonly devices: Repository<Device>,
+    private readonly devices: DevicesRepository,
     @InjectRepository(Site) private readonly sites: Repository<Site>,
     private readonly events: DomainEvents,
     private readonly audit: AuditService,
@@ -79,8 +80,8 @@ export class DevicesService {
     }
     const { token, hash } = newDeviceToken();
     const device = await this.audit.transaction(context, async (manager) => {
-      const created = await manager
-        .save(manager.create(Device, { siteId, name, tokenHash: hash, ...hl7 }))
+      const created = await this.devices
+        .insert(manager, { siteId, name, tokenHash: hash, ...hl7 })
         .catch((error: unknown) => {
           if ((error as { code?: string }).code === '23505' && hl7Source) {
             throw new DomainError('conflict', 'this HL7 source is already registered to a device', {
@@ -100,18 +101,18 @@ export class DevicesService {
   }
 
   async list(user: AuthUser): Promise<DeviceView[]> {
-    const devices = await this.devices.find({ order: { name: 'ASC' } });
+    const devices = await this.devices.all();
     return devices.filter((d) => user.role === 'admin' || user.siteIds.includes(d.siteId)).map(toView);
   }
 
   async revoke(id: string, context: AuditContext): Promise<DeviceView> {
-    const device = await this.devices.findOneBy({ id });
+    const device = await this.devices.byId(id);
     if (!device) throw DomainError.notFound('device');
     if (!device.revokedAt) {
       const before = toView(device);
       device.revokedAt = new Date();
       await this.audit.transaction(context, async (manager) => {
-        await manager.save(device);
+        await this.devices.save(manager, device);
         const after = toView(device);
         return {
           result: null,
@@ -126,12 +127,12 @@ export class DevicesService {
   /** The live device a token belongs to, or `null`. */
   async authenticate(token: unknown): Promise<Device | null> {
     if (!looksLikeDeviceToken(token)) return null;
-    return this.devices.findOneBy({ tokenHash: hashDeviceToken(token), revokedAt: IsNull(), hl7Application: IsNull() });
+    return this.devices.liveByTokenHash(hashDeviceToken(token));
   }
 
   /** A device of one of the user's sites; another site's device is "not found". */
   async findForUser(id: string, user: AuthUser): Promise<Device> {
-    const device = await this.devices.findOneBy({ id });
+    const device = await this.devices.byId(id);
     if (!device || !user.siteIds.includes(device.siteId)) throw DomainError.notFound('device');
     return device;
   }
@@ -145,7 +146,7 @@ export class DevicesService {
     const at = Date.now();
     if (!now && at - (this.lastWritten.get(id) ?? 0) < SEEN_EVERY_MS) return;
     this.lastWritten.set(id, at);
-    void this.devices.update({ id }, { lastSeenAt: new Date(at) }).catch((error: unknown) => {
+    void this.devices.touch(id, new Date(at)).catch((error: unknown) => {
       this.lastWritten.delete(id);
       logger.warn({ err: error, deviceId: id }, 'could not note when a device was last seen');
     });

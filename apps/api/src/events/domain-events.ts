@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
 import type { Alert } from '#contracts';
 import type { ValidReading } from '#vitals';
-import type { Session } from '../sessions/session.entity.js';
+import type { SessionState } from './session-state.js';
 import type { UserChange } from './user-changes.js';
 
 export interface StoredReading {
@@ -13,7 +13,7 @@ export interface StoredReading {
 /** What happened, for whoever needs to know (the ward, the device sockets). In-process. */
 export interface DomainEventMap {
   'device.revoked': { deviceId: string };
-  'session.changed': { session: Session; previousDeviceId: string | null };
+  'session.changed': { session: SessionState; previousDeviceId: string | null };
   /** Readings just committed, for one site. Listeners build what they need from them. */
   'readings.stored': { siteId: string; readings: StoredReading[] };
   /** An alert was raised or changed (stored first). */

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nes
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { Audit, type AuditContext } from '../audit/audit-context.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CurrentUser, Roles } from '../auth/decorators.js';
+import type { AuthUser } from '../identity/auth-user.js';
+import { CurrentUser, Roles } from '../identity/decorators.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { FhirExport } from './fhir-export.js';
 import type { Resource } from './vital-signs.js';

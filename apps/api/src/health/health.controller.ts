@@ -1,19 +1,14 @@
-import { Controller, Get, HttpCode, HttpStatus, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
-import { Public } from '../auth/decorators.js';
-import { RedisConnection } from '../cluster/redis-connection.js';
+import { Public } from '../identity/decorators.js';
+import { HealthService } from './health.service.js';
 
 @ApiTags('service')
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(RedisConnection) private readonly redis: RedisConnection | null,
-  ) {}
+  constructor(private readonly health: HealthService) {}
 
   /** The process is up. */
   @Get()
@@ -22,26 +17,11 @@ export class HealthController {
     return { status: 'ok', uptimeSeconds: Math.round(process.uptime()) };
   }
 
-  /**
-   * The database answers and every migration is applied; 503 otherwise. With REDIS_URL, also whether
-   * Redis answers: without it the instance still stores and acknowledges every reading (only the
-   * fan-out to other instances waits), so it stays ready — `degraded` — rather than be taken out of
-   * the load balancer with every other instance at once.
-   */
+  /** The database answers and every migration is applied; 503 otherwise (see `HealthService.readiness`). */
   @Get('ready')
   async ready(@Res({ passthrough: true }) response: Response) {
-    const redis = this.redis ? { redis: (await this.redis.ping()) ? 'up' : 'down' } : {};
-    try {
-      await this.dataSource.query('SELECT 1');
-      const pending = await this.dataSource.showMigrations();
-      if (pending) {
-        response.status(HttpStatus.SERVICE_UNAVAILABLE);
-        return { status: 'unavailable', database: 'up', migrations: 'pending', ...redis };
-      }
-      return { status: redis.redis === 'down' ? 'degraded' : 'ok', database: 'up', migrations: 'applied', ...redis };
-    } catch {
-      response.status(HttpStatus.SERVICE_UNAVAILABLE);
-      return { status: 'unavailable', database: 'down', ...redis };
-    }
+    const { ready, body } = await this.health.readiness();
+    if (!ready) response.status(HttpStatus.SERVICE_UNAVAILABLE);
+    return body;
   }
 }

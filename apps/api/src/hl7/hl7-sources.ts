@@ -1,20 +1,11 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DevicesRepository } from '../devices/devices.repository.js';
 import { DomainEvents } from '../events/domain-events.js';
 import type { SourceClaim } from './pcd01-mapping.js';
 
 export interface Hl7Device {
   deviceId: string;
   siteId: string;
-}
-
-interface SourceRow {
-  id: string;
-  site_id: string;
-  hl7_facility: string;
-  hl7_eui64: string | null;
-  hl7_bed: string | null;
 }
 
 const CACHE_LIMIT = 10_000;
@@ -35,7 +26,7 @@ export class Hl7Sources implements OnModuleDestroy {
   private readonly unsubscribe: () => void;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly devices: DevicesRepository,
     events: DomainEvents,
   ) {
     this.unsubscribe = events.on('device.revoked', () => this.known.clear());
@@ -50,11 +41,7 @@ export class Hl7Sources implements OnModuleDestroy {
     const key = JSON.stringify(claim);
     const cached = this.known.get(key);
     if (cached && Date.now() - cached.at < CACHE_MS) return cached.device;
-    const rows: SourceRow[] = await this.dataSource.query(
-      `SELECT id, site_id, hl7_facility, hl7_eui64, hl7_bed FROM devices
-        WHERE revoked_at IS NULL AND hl7_application = ANY($1::text[])`,
-      [[claim.application, claim.applicationName]],
-    );
+    const rows = await this.devices.hl7Sources([claim.application, claim.applicationName]);
     const facilities = new Set(['', claim.facility, claim.facilityName]);
     const matches = rows.filter(
       (row) =>

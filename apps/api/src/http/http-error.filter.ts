@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { AuthenticatedRequest } from '../auth/decorators.js';
+import type { AuthenticatedRequest } from '../identity/decorators.js';
 import { DomainError } from '../common/domain-error.js';
 import { sendErrorBody, toErrorBody } from '../common/error-body.js';
 import { logger } from '../common/logger.js';

@@ -1,10 +1,9 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { OPEN_PHASES, type ReadingAck } from '#contracts';
-import { DataSource } from 'typeorm';
 import { SYSTEM } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
 import { logger } from '../common/logger.js';
+import { ReadingsRepository } from '../readings/readings.repository.js';
 import { DomainEvents } from '../events/domain-events.js';
 
 interface Tally {
@@ -23,7 +22,7 @@ export class IngestTally implements OnModuleInit {
   private readonly bySession = new Map<string, Tally>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly readings: ReadingsRepository,
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
   ) {}
@@ -46,12 +45,7 @@ export class IngestTally implements OnModuleInit {
   }
 
   private async summarise(sessionId: string, siteId: string): Promise<void> {
-    const [stored] = (await this.dataSource.query(
-      `SELECT count(*)::int AS readings, min(seq)::text AS "firstSeq", max(seq)::text AS "lastSeq",
-              min(recorded_at) AS "firstRecordedAt", max(recorded_at) AS "lastRecordedAt"
-         FROM readings WHERE session_id = $1`,
-      [sessionId],
-    )) as Record<string, unknown>[];
+    const stored = await this.readings.storedSummary(sessionId);
     const tally = this.bySession.get(sessionId) ?? { duplicates: 0, refused: {} };
     this.bySession.delete(sessionId);
     await this.audit.recordAlone(SYSTEM, {

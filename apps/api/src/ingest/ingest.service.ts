@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { type BatchAck, MAX_BATCH_READINGS, type ReadingAck } from '#contracts';
 import { checkReading, MAX_CLOCK_AHEAD_MS } from '#vitals';
-import { DataSource } from 'typeorm';
 import { logger } from '../common/logger.js';
+import { ReadingsRepository } from '../readings/readings.repository.js';
 import { Metrics } from '../common/metrics.js';
 import { refusal } from '../common/socket-answers.js';
 import { DeviceRateLimit } from './device-rate-limit.js';
@@ -25,7 +24,7 @@ export class IngestService {
     private readonly tally: IngestTally,
     private readonly metrics: Metrics,
     private readonly rate: DeviceRateLimit,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly readings: ReadingsRepository,
   ) {}
 
   /** During shutdown: refuse new readings (the device resends them to the next instance). */
@@ -101,10 +100,6 @@ export class IngestService {
 
   /** The highest `seq` durably stored for the device, for `resume`. */
   async lastSeq(deviceId: string): Promise<number | null> {
-    const rows: { last: string | null }[] = await this.dataSource.query(
-      'SELECT max(seq) AS last FROM readings WHERE device_id = $1',
-      [deviceId],
-    );
-    return rows[0]?.last == null ? null : Number(rows[0].last);
+    return this.readings.lastSeq(deviceId);
   }
 }

@@ -1,11 +1,10 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { sameReading, type ValidReading } from '#vitals';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainEvents, type StoredReading } from '../events/domain-events.js';
 import { logger } from '../common/logger.js';
 import { Batcher } from '../common/batcher.js';
+import { ReadingsRepository } from '../readings/readings.repository.js';
 import type { Binding } from './session-bindings.js';
 
 export type WriteOutcome = 'stored' | 'duplicate' | 'conflict';
@@ -20,19 +19,6 @@ interface Pending {
   reading: ValidReading;
 }
 
-const INSERT_SQL = `
-  INSERT INTO readings (device_id, seq, session_id, recorded_at, hr, sbp, dbp, map, spo2, rr, temp)
-  SELECT device_id, seq, session_id, 'epoch'::timestamptz + ms * interval '1 millisecond', hr, sbp, dbp, map, spo2, rr, temp
-    FROM unnest($1::uuid[], $2::bigint[], $3::uuid[], $4::bigint[],
-                $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[], $11::float8[])
-      AS u(device_id, seq, session_id, ms, hr, sbp, dbp, map, spo2, rr, temp)
-  ON CONFLICT (device_id, seq) DO NOTHING
-  RETURNING device_id, seq`;
-
-const EXISTING_SQL = `
-  SELECT r.device_id, r.seq, r.recorded_at, r.hr, r.sbp, r.dbp, r.map, r.spo2, r.rr, r.temp
-    FROM readings r JOIN unnest($1::uuid[], $2::bigint[]) AS k(device_id, seq) USING (device_id, seq)`;
-
 /**
  * Coalesces readings that arrive together into one multi-row insert every few milliseconds. Each
  * caller's promise settles only after its batch has committed, so an acknowledgement always means
@@ -43,7 +29,7 @@ export class ReadingWriter implements OnApplicationShutdown {
   private readonly batcher: Batcher<Pending, WriteOutcome>;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly readings: ReadingsRepository,
     private readonly events: DomainEvents,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
@@ -81,20 +67,9 @@ export class ReadingWriter implements OnApplicationShutdown {
     for (const item of batch)
       if (!first.has(key(item.deviceId, item.reading.seq))) first.set(key(item.deviceId, item.reading.seq), item);
     const rows = [...first.values()];
-    const column = <T>(pick: (item: Pending) => T) => rows.map(pick);
-    const inserted: { device_id: string; seq: string }[] = await this.dataSource.query(INSERT_SQL, [
-      column((i) => i.deviceId),
-      column((i) => i.reading.seq),
-      column((i) => i.binding.sessionId),
-      column((i) => i.reading.recordedAtMs),
-      column((i) => i.reading.hr),
-      column((i) => i.reading.sbp),
-      column((i) => i.reading.dbp),
-      column((i) => i.reading.map),
-      column((i) => i.reading.spo2),
-      column((i) => i.reading.rr),
-      column((i) => i.reading.temp),
-    ]);
+    const inserted = await this.readings.insert(
+      rows.map((item) => ({ deviceId: item.deviceId, sessionId: item.binding.sessionId, reading: item.reading })),
+    );
     const stored = new Set(inserted.map((row) => key(row.device_id, row.seq)));
     const storedItems = rows.filter((item) => stored.has(key(item.deviceId, item.reading.seq)));
     const storedSet = new Set(storedItems);
@@ -109,14 +84,8 @@ export class ReadingWriter implements OnApplicationShutdown {
   }
 
   private async existing(items: Pending[]): Promise<Map<string, ValidReading>> {
-    const rows: (Omit<ValidReading, 'seq' | 'recordedAtMs'> & { device_id: string; seq: string; recorded_at: Date })[] =
-      await this.dataSource.query(EXISTING_SQL, [items.map((i) => i.deviceId), items.map((i) => i.reading.seq)]);
-    return new Map(
-      rows.map(({ device_id, seq, recorded_at, ...values }) => [
-        `${device_id}:${seq}`,
-        { ...values, seq: Number(seq), recordedAtMs: recorded_at.getTime() },
-      ]),
-    );
+    const rows = await this.readings.existing(items.map((i) => ({ deviceId: i.deviceId, seq: i.reading.seq })));
+    return new Map(rows.map(({ deviceId, reading }) => [`${deviceId}:${reading.seq}`, reading]));
   }
 
   private announce(items: Pending[]): void {

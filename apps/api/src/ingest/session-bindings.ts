@@ -1,9 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { OPEN_PHASES, type Phase } from '#contracts';
-import { DataSource } from 'typeorm';
 import { ClusterSignals } from '../cluster/cluster-signals.js';
 import { DomainEvents } from '../events/domain-events.js';
+import { SessionsRepository } from '../sessions/sessions.repository.js';
 
 export interface Binding {
   sessionId: string;
@@ -25,7 +24,7 @@ export class SessionBindings implements OnModuleInit {
   private readonly byDevice = new Map<string, Binding | null>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly sessions: SessionsRepository,
     private readonly events: DomainEvents,
     private readonly signals: ClusterSignals,
   ) {}
@@ -70,11 +69,7 @@ export class SessionBindings implements OnModuleInit {
   async of(deviceId: string): Promise<Binding | null> {
     const known = this.known(deviceId);
     if (known !== undefined) return known;
-    const rows: { id: string; site_id: string; phase: Phase; created_at: Date }[] = await this.dataSource.query(
-      `SELECT id, site_id, phase, created_at FROM sessions WHERE device_id = $1 AND phase = ANY($2::text[])`,
-      [deviceId, OPEN_PHASES],
-    );
-    const row = rows[0];
+    const row = await this.sessions.boundTo(deviceId);
     const binding = row
       ? { sessionId: row.id, siteId: row.site_id, phase: row.phase, openedAtMs: row.created_at.getTime() }
       : null;

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, NotFoundException, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from '../auth/decorators.js';
+import { Public } from '../identity/decorators.js';
 import { Metrics } from '../common/metrics.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 

@@ -1,51 +1,24 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { InjectRepository } from '@nestjs/typeorm';
-import { validateProtocolRules, type ProtocolRules } from '#vitals';
-import { IsIn, IsObject, IsString, Length, Matches } from 'class-validator';
-import { Repository } from 'typeorm';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { ProtocolRules } from '#vitals';
 import type { ProtocolView } from '#contracts';
 import { Audit, type AuditContext } from '../audit/audit-context.js';
-import { AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CurrentUser, Roles } from '../auth/decorators.js';
-import { DomainError } from '../common/domain-error.js';
-import { Protocol } from './protocol.entity.js';
+import type { AuthUser } from '../identity/auth-user.js';
+import { CurrentUser, Roles } from '../identity/decorators.js';
 import { toProtocolView } from './protocol-view.js';
-
-export class PublishProtocolDto {
-  @ApiProperty({ description: 'Stable key of the protocol; a new version is added under it', example: 'iv-ketamine' })
-  @IsString()
-  @Matches(/^[a-z0-9-]{2,64}$/)
-  key: string;
-
-  @ApiProperty({ example: 'IV ketamine 0.5 mg/kg over 40 min' })
-  @IsString()
-  @Length(1, 200)
-  name: string;
-
-  @ApiProperty({ enum: ['iv', 'intranasal'] })
-  @IsIn(['iv', 'intranasal'])
-  route: 'iv' | 'intranasal';
-
-  @ApiProperty({ description: 'The clinical rules; see docs/clinical-rules.md', type: Object })
-  @IsObject()
-  rules: ProtocolRules;
-}
+import { PublishProtocolDto } from './protocols.dto.js';
+import { ProtocolsService } from './protocols.service.js';
 
 @ApiTags('administration')
 @ApiBearerAuth()
 @Controller('protocols')
 export class ProtocolsController {
-  constructor(
-    @InjectRepository(Protocol) private readonly protocols: Repository<Protocol>,
-    private readonly audit: AuditService,
-  ) {}
+  constructor(private readonly protocols: ProtocolsService) {}
 
   /** Every version of every protocol, newest version first within a key. */
   @Get()
   async list(): Promise<ProtocolView<ProtocolRules>[]> {
-    return (await this.protocols.find({ order: { key: 'ASC', version: 'DESC' } })).map(toProtocolView);
+    return (await this.protocols.list()).map(toProtocolView);
   }
 
   /** Publishes a new version; earlier versions stay, and sessions keep the version they started with. */
@@ -56,31 +29,6 @@ export class ProtocolsController {
     @CurrentUser() user: AuthUser,
     @Audit() context: AuditContext,
   ): Promise<ProtocolView<ProtocolRules>> {
-    const checked = validateProtocolRules(dto.rules);
-    if (!checked.ok) throw new DomainError('validation_failed', checked.errors.join('; '), { errors: checked.errors });
-    const published = await this.protocols.manager.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`protocol:${dto.key}`]);
-      const [{ next }] = (await manager.query(
-        'SELECT COALESCE(max(version), 0) + 1 AS next FROM protocols WHERE key = $1',
-        [dto.key],
-      )) as [{ next: number }];
-      const protocol = manager.create(Protocol, {
-        key: dto.key,
-        version: next,
-        name: dto.name,
-        route: dto.route,
-        rules: checked.rules,
-        createdBy: user.id,
-      });
-      const saved = await manager.save(protocol);
-      await this.audit.record(manager, context, {
-        action: 'protocol.publish',
-        entityType: 'protocol',
-        entityId: saved.id,
-        after: saved,
-      });
-      return saved;
-    });
-    return toProtocolView(published);
+    return toProtocolView(await this.protocols.publish(dto, user, context));
   }
 }

@@ -1,18 +1,11 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { MeasuredValues, VitalsEvent } from '#contracts';
-import { DataSource } from 'typeorm';
+import type { VitalsEvent } from '#contracts';
 import { logger } from '../common/logger.js';
 import { DomainEvents } from '../events/domain-events.js';
-import { ReadingSeries, type SeriesText } from './reading-series.js';
-import { COUNT_SQL, type RangeCount, SERIES_SQL, type TrendPage, trendPage } from './series-queries.js';
+import { ReadingSeries } from './reading-series.js';
+import { type ReadingRecord, ReadingsRepository } from './readings.repository.js';
+import { type TrendPage, trendPage } from './series-queries.js';
 import { SeriesCache } from './series-cache.js';
-
-interface ReadingRecord extends MeasuredValues {
-  session_id: string;
-  seq: string;
-  recorded_at: Date;
-}
 
 export function toVitals(row: ReadingRecord): VitalsEvent {
   return {
@@ -29,8 +22,6 @@ export function toVitals(row: ReadingRecord): VitalsEvent {
   };
 }
 
-const COLUMNS = 'session_id, seq, recorded_at, hr, sbp, dbp, map, spo2, rr, temp';
-
 /** Memory for cached series: 72 bytes a reading, about 1 MiB for 4 hours at 1 Hz, so some 60 such sessions. */
 const CACHE_BYTES = 64 * 2 ** 20;
 
@@ -46,7 +37,7 @@ export class ReadingsService implements OnModuleDestroy {
   private readonly unsubscribe: () => void;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly readings: ReadingsRepository,
     events: DomainEvents,
   ) {
     this.unsubscribe = events.on('readings.stored', ({ readings }) => {
@@ -71,39 +62,31 @@ export class ReadingsService implements OnModuleDestroy {
   async trend(sessionId: string, range: TrendRange): Promise<TrendPage> {
     // The row's form of the id (the route accepts upper case), as the readings and the cache know it.
     const id = sessionId.toLowerCase();
-    const params = [id, range.from ?? null, range.to ?? null];
+    const [from, to] = [range.from ?? null, range.to ?? null];
     const cached = this.cache.get(id);
     if (cached) {
-      const [series, [count]] = await Promise.all([
-        cached.catch(() => null),
-        this.dataSource.query(COUNT_SQL, params) as Promise<RangeCount[]>,
-      ]);
+      const [series, count] = await Promise.all([cached.catch(() => null), this.readings.rangeCount(id, from, to)]);
       if (series) {
         // Cut and read in the same turn as the check: an announced reading may change positions later.
-        const [start, end] = series.bounds(Number(count!.fromUs), Number(count!.toUs));
-        if (end - start === count!.n) return trendPage(series, start, end, range.maxPoints, sessionId, id);
-        logger.debug({ sessionId: id, cached: end - start, stored: count!.n }, 'cached trend series out of date');
+        const [start, end] = series.bounds(Number(count.fromUs), Number(count.toUs));
+        if (end - start === count.n) return trendPage(series, start, end, range.maxPoints, sessionId, id);
+        logger.debug({ sessionId: id, cached: end - start, stored: count.n }, 'cached trend series out of date');
         this.cache.drop(id, series);
       }
     }
     const whole = range.from == null && range.to == null;
-    const series = whole ? await this.cache.load(id, () => this.fetch(params)) : await this.fetch(params);
+    const series = whole ? await this.cache.load(id, () => this.fetch(id, from, to)) : await this.fetch(id, from, to);
     return trendPage(series, 0, series.length, range.maxPoints, sessionId, id);
   }
 
   /** The newest reading of each of these sessions. */
   async latest(sessionIds: string[]): Promise<Map<string, VitalsEvent>> {
     if (sessionIds.length === 0) return new Map();
-    const rows: ReadingRecord[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (session_id) ${COLUMNS} FROM readings
-        WHERE session_id = ANY($1::uuid[]) ORDER BY session_id, recorded_at DESC, seq DESC`,
-      [sessionIds],
-    );
+    const rows = await this.readings.latest(sessionIds);
     return new Map(rows.map((row) => [row.session_id, toVitals(row)]));
   }
 
-  private async fetch(params: (string | null)[]): Promise<ReadingSeries> {
-    const [row] = (await this.dataSource.query(SERIES_SQL, params)) as SeriesText[];
-    return ReadingSeries.fromText(row!);
+  private async fetch(sessionId: string, from: string | null, to: string | null): Promise<ReadingSeries> {
+    return ReadingSeries.fromText(await this.readings.seriesText(sessionId, from, to));
   }
 }

@@ -2,8 +2,8 @@ import { Controller, Get, Header, Param, ParseUUIDPipe, Req, Res } from '@nestjs
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Audit, type AuditContext } from '../audit/audit-context.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CurrentUser, Roles } from '../auth/decorators.js';
+import type { AuthUser } from '../identity/auth-user.js';
+import { CurrentUser, Roles } from '../identity/decorators.js';
 import type { RemsForm } from './rems-form.js';
 import { remsPage } from './rems-page.js';
 import { RemsService } from './rems.service.js';

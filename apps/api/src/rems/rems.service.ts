@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../identity/auth-user.js';
 import { DomainError } from '../common/domain-error.js';
 import { Protocol } from '../protocols/protocol.entity.js';
-import { SessionStory } from '../recovery/session-story.js';
+import { ReadingsRepository } from '../readings/readings.repository.js';
+import { SessionStory } from '../discharge/session-story.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { Site } from '../sites/site.entity.js';
 import { remsForm, type RemsForm } from './rems-form.js';
@@ -23,6 +24,7 @@ export class RemsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly sessions: SessionsService,
     private readonly story: SessionStory,
+    private readonly readings: ReadingsRepository,
   ) {}
 
   async form(id: string, user: AuthUser, context: AuditContext): Promise<RemsForm> {
@@ -35,11 +37,7 @@ export class RemsService {
     const [site, record, cuff] = await Promise.all([
       this.db.getRepository(Site).findOneByOrFail({ id: session.siteId }),
       this.story.of(session),
-      this.db.query(
-        `SELECT recorded_at AS at, sbp, dbp FROM readings
-          WHERE session_id = $1 AND sbp > 0 AND dbp > 0 ORDER BY recorded_at LIMIT 5000`,
-        [id],
-      ) as Promise<{ at: Date; sbp: number; dbp: number }[]>,
+      this.readings.cuffReadings(id),
     ]);
     await this.sessions.recordRead(context, 'rems_form.read', session);
     return remsForm({

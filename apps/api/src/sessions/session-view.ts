@@ -1,10 +1,10 @@
 import type { Alert, SessionSummary, SessionView, VitalsEvent } from '#contracts';
-import type { Session } from './session.entity.js';
+import type { SessionState } from '../events/session-state.js';
 
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
 /** The full session as REST returns it. */
-export function toSessionView(session: Session): SessionView {
+export function toSessionView(session: SessionState): SessionView {
   return {
     id: session.id,
     siteId: session.siteId,
@@ -32,7 +32,7 @@ export function toSessionView(session: Session): SessionView {
 export type { SessionView };
 
 export function toSessionSummary(
-  session: Session,
+  session: SessionState,
   latestVitals: VitalsEvent | null,
   openAlerts: Alert[],
 ): SessionSummary {

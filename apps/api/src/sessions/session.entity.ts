@@ -13,6 +13,7 @@ import {
 } from 'typeorm';
 import { Device } from '../devices/device.entity.js';
 import { Protocol } from '../protocols/protocol.entity.js';
+import type { SessionState } from '../events/session-state.js';
 import { Site } from '../sites/site.entity.js';
 
 export const OPEN_PHASE_SQL = `phase IN ('baseline', 'infusing', 'recovery')`;
@@ -20,7 +21,7 @@ export const OPEN_PHASE_SQL = `phase IN ('baseline', 'infusing', 'recovery')`;
 @Entity('sessions')
 @Index('uq_sessions_open_device', ['deviceId'], { unique: true, where: OPEN_PHASE_SQL })
 @Index('ix_sessions_site_created', ['siteId', 'createdAt'])
-export class Session {
+export class Session implements SessionState {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 

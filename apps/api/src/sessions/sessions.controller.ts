@@ -2,10 +2,9 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } fr
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CreatedSession, ReadingsPage } from '#contracts';
 import { Audit, type AuditContext } from '../audit/audit-context.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CurrentUser, Roles } from '../auth/decorators.js';
+import type { AuthUser } from '../identity/auth-user.js';
+import { CurrentUser, Roles } from '../identity/decorators.js';
 import { ReadingsService } from '../readings/readings.service.js';
-import { type SessionRecord, SessionStory } from '../recovery/session-story.js';
 import { SeriesService } from '../series/series.service.js';
 import { AbortDto, CreateSessionDto, InfusionStartDto, ListSessionsQuery, ReadingsQuery } from './sessions.dto.js';
 import { type SessionView, toSessionView } from './session-view.js';
@@ -19,7 +18,6 @@ export class SessionsController {
   constructor(
     private readonly sessions: SessionsService,
     private readonly readings: ReadingsService,
-    private readonly story: SessionStory,
     private readonly series: SeriesService,
   ) {}
 
@@ -43,18 +41,6 @@ export class SessionsController {
     const found = await this.sessions.list(user, query);
     await this.sessions.recordRead(context, 'session.list', null, { query, sessionIds: found.map((s) => s.id) });
     return found.map(toSessionView);
-  }
-
-  /** The whole story: phases with times, baseline, alerts with durations, observations, checklist, signature, addenda. */
-  @Get(':id')
-  async get(
-    @Param('id', ParseUUIDPipe) id: string,
-    @CurrentUser() user: AuthUser,
-    @Audit() context: AuditContext,
-  ): Promise<SessionRecord> {
-    const session = await this.sessions.get(id, user);
-    await this.sessions.recordRead(context, 'session.read', session);
-    return this.story.of(session);
   }
 
   @Post(':id/infusion-start')

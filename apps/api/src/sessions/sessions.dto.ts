@@ -15,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsIsoDateTime } from '../common/iso-date.js';
+import { TimeRangeQuery } from '../common/time-range.js';
 
 export class ConsentDto {
   @ApiProperty({ format: 'date-time' })
@@ -89,19 +90,6 @@ export class AbortDto {
   @IsString()
   @Length(3, 500)
   reason: string;
-}
-
-/** `from` and `to` of a time-range query (ISO 8601). */
-export class TimeRangeQuery {
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsIsoDateTime()
-  from?: string;
-
-  @ApiPropertyOptional({ format: 'date-time' })
-  @IsOptional()
-  @IsIsoDateTime()
-  to?: string;
 }
 
 export class ListSessionsQuery extends TimeRangeQuery {

@@ -11,16 +11,17 @@ import {
   type FindOptionsWhere,
 } from 'typeorm';
 import { predoseGate } from '#vitals';
-import { AlertsService } from '../alerts/alerts.service.js';
 import type { AuditContext } from '../audit/audit-context.js';
 import { type AuditEntry, AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../identity/auth-user.js';
 import { DomainError } from '../common/domain-error.js';
 import { DevicesService } from '../devices/devices.service.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { Protocol } from '../protocols/protocol.entity.js';
 import type { CreateSessionDto, ListSessionsQuery } from './sessions.dto.js';
-import { Session } from './session.entity.js';
+import type { Session } from './session.entity.js';
+import { SessionBaselines } from './session-baselines.js';
+import { SessionsRepository } from './sessions.repository.js';
 import { toSessionView } from './session-view.js';
 
 /** Which phase each action moves a session to, and from which phases it may. */
@@ -43,11 +44,11 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
 @Injectable()
 export class SessionsService {
   constructor(
-    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    private readonly sessions: SessionsRepository,
     @InjectRepository(Protocol) private readonly protocols: Repository<Protocol>,
     private readonly devices: DevicesService,
     private readonly events: DomainEvents,
-    private readonly alerts: AlertsService,
+    private readonly baselines: SessionBaselines,
     private readonly audit: AuditService,
   ) {}
 
@@ -57,7 +58,7 @@ export class SessionsService {
     if (device.siteId !== dto.siteId) throw DomainError.notFound('device');
     if (device.revokedAt) throw new DomainError('conflict', 'this device has been revoked');
     if (!(await this.protocols.existsBy({ id: dto.protocolId }))) throw DomainError.notFound('protocol');
-    const session = this.sessions.create({
+    const session = this.sessions.build({
       siteId: dto.siteId,
       patientRef: dto.patientRef,
       chair: dto.chair,
@@ -73,8 +74,7 @@ export class SessionsService {
     });
     try {
       await this.audit.transaction(context, async (manager) => {
-        await manager.insert(Session, session);
-        const after = await manager.findOneByOrFail(Session, { id: session.id });
+        const after = await this.sessions.insert(manager, session);
         return {
           result: after,
           audit: { action: 'session.create', ...this.about(after), after: toSessionView(after) },
@@ -88,7 +88,7 @@ export class SessionsService {
       }
       throw error;
     }
-    const created = await this.sessions.findOneByOrFail({ id: session.id });
+    const created = await this.sessions.byIdOrFail(session.id);
     this.events.emit('session.changed', { session: created, previousDeviceId: null });
     return created;
   }
@@ -100,12 +100,12 @@ export class SessionsService {
     if (query.from && query.to) where.createdAt = Between(new Date(query.from), new Date(query.to));
     else if (query.from) where.createdAt = MoreThanOrEqual(new Date(query.from));
     else if (query.to) where.createdAt = LessThanOrEqual(new Date(query.to));
-    return this.sessions.find({ where, order: { createdAt: 'DESC' }, take: 500 });
+    return this.sessions.newest(where);
   }
 
   /** A session of one of the user's sites. Another site's session is "not found", never "forbidden". */
   async get(id: string, user: AuthUser): Promise<Session> {
-    const session = await this.sessions.findOneBy({ id });
+    const session = await this.sessions.byId(id);
     if (!session) throw DomainError.notFound('session');
     if (!user.siteIds.includes(session.siteId)) throw DomainError.notVisible('session', id);
     return session;
@@ -113,7 +113,7 @@ export class SessionsService {
 
   openSessionsOfSites(siteIds: string[]): Promise<Session[]> {
     if (siteIds.length === 0) return Promise.resolve([]);
-    return this.sessions.find({ where: { siteId: In(siteIds), phase: In([...OPEN_PHASES]) }, order: { chair: 'ASC' } });
+    return this.sessions.openOfSites(siteIds);
   }
 
   /**
@@ -133,7 +133,7 @@ export class SessionsService {
       });
     }
     const protocol = await this.protocols.findOneByOrFail({ id: session.protocolId });
-    const baseline = await this.alerts.baselineOf(id);
+    const baseline = await this.baselines.baselineOf(id);
     const blockers = predoseGate(baseline, protocol.rules);
     const changes: Partial<Session> = { baseline };
     if (blockers.length > 0) {
@@ -174,18 +174,12 @@ export class SessionsService {
           ? { infusionEndedAt: now }
           : { endedAt: now };
     const updated = await this.audit.transaction(context, async (manager) => {
-      const result = await manager
-        .createQueryBuilder()
-        .update(Session)
-        .set({ ...changes, ...stamp, phase: to })
-        .where('id = :id AND phase IN (:...from)', { id, from })
-        .execute();
-      if (result.affected !== 1) {
+      const after = await this.sessions.changePhase(manager, id, from, { ...changes, ...stamp, phase: to });
+      if (!after) {
         throw new DomainError('wrong_phase', `Cannot ${action.replace('-', ' ')} a session in phase ${session.phase}`, {
           phase: session.phase,
         });
       }
-      const after = await manager.findOneByOrFail(Session, { id });
       const entry: AuditEntry = {
         action: `session.${action.replace('-', '_')}`,
         ...this.about(after),

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post } from '@nestj
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { UserView } from '#contracts';
 import { Audit, type AuditContext } from '../audit/audit-context.js';
-import { Roles } from '../auth/decorators.js';
+import { Roles } from '../identity/decorators.js';
 import { CreateUserDto, UpdateUserDto } from './users.dto.js';
 import { UsersService } from './users.service.js';
 

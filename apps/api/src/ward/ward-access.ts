@@ -1,5 +1,5 @@
 import type { WardSignOutReason } from '#contracts';
-import type { Credential } from '../auth/auth.service.js';
+import type { Credential } from '../identity/auth-user.js';
 import type { UserChange } from '../events/user-changes.js';
 
 export const SIGN_OUT_MESSAGES: Record<WardSignOutReason, string> = {

@@ -4,7 +4,8 @@ import type { WardClientEvents, WardServerEvents, WardSignOutReason } from '#con
 import type { Namespace, Socket } from 'socket.io';
 import { userActor } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
-import { AuthService, type Credential } from '../auth/auth.service.js';
+import { AuthService } from '../auth/auth.service.js';
+import type { Credential } from '../identity/auth-user.js';
 import { UserDirectory } from '../auth/user-directory.js';
 import { ClusterSignals } from '../cluster/cluster-signals.js';
 import { logger } from '../common/logger.js';

@@ -3,9 +3,9 @@ import type { SessionSummary, VitalsEvent } from '#contracts';
 import { AlertsService } from '../alerts/alerts.service.js';
 import { ClusterSignals } from '../cluster/cluster-signals.js';
 import { DomainEvents, type StoredReading } from '../events/domain-events.js';
+import type { SessionState } from '../events/session-state.js';
 import { vitalsEvent } from '../readings/vitals-event.js';
 import { ReadingsService } from '../readings/readings.service.js';
-import type { Session } from '../sessions/session.entity.js';
 import { toSessionSummary } from '../sessions/session-view.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 
@@ -52,7 +52,7 @@ export class WardService implements OnModuleInit {
     return open.map((session) => toSessionSummary(session, this.latestOf(session.id), alerts.get(session.id) ?? []));
   }
 
-  async summaryOf(session: Session): Promise<SessionSummary> {
+  async summaryOf(session: SessionState): Promise<SessionSummary> {
     if (this.signals.enabled || !this.latest.has(session.id)) {
       const found = (await this.readings.latest([session.id])).get(session.id);
       if (found) this.latest.set(session.id, found);

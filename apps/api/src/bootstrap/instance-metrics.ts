@@ -1,12 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
-import { OPEN_PHASES } from '#contracts';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { AlertsService } from '../alerts/alerts.service.js';
-import type { WsAdapter } from '../bootstrap/ws-adapter.js';
+import type { WsAdapter } from './ws-adapter.js';
 import { LIMIT_STORE, type LimitStore } from '../common/limit-store.js';
 import { Metrics } from '../common/metrics.js';
 import { RedisLimitStore } from '../common/redis-limit-store.js';
+import { SessionsRepository } from '../sessions/sessions.repository.js';
 
 /**
  * The gauges read at scrape time from the parts of the running instance: its database pool, its
@@ -16,6 +16,7 @@ export function registerInstanceMetrics(app: INestApplication, sockets: WsAdapte
   const metrics = app.get(Metrics);
   const dataSource = app.get(DataSource);
   const alerts = app.get(AlertsService);
+  const sessions = app.get(SessionsRepository);
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
   metrics.gauge('im_db_pool_waiting', 'Queries waiting for a free database connection', () => pool.waitingCount);
   metrics.gauge('im_db_pool_connections', 'Database connections open in the pool', () => pool.totalCount);
@@ -23,11 +24,7 @@ export function registerInstanceMetrics(app: INestApplication, sockets: WsAdapte
   metrics.gauge('im_engines_owned', 'Detection engines this instance runs', () => alerts.ownedEngines);
   metrics.gauge('im_sessions_open', 'Open sessions in the database (NaN when it does not answer)', async () => {
     try {
-      const rows: { open: number }[] = await dataSource.query(
-        'SELECT count(*)::int AS open FROM sessions WHERE phase = ANY($1)',
-        [[...OPEN_PHASES]],
-      );
-      return rows[0]?.open ?? 0;
+      return await sessions.countOpen();
     } catch {
       return Number.NaN;
     }

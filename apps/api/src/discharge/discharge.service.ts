@@ -14,32 +14,28 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AlertStore } from '../alerts/alert-store.js';
 import type { AuditContext } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../identity/auth-user.js';
 import { AuthService } from '../auth/auth.service.js';
 import { Clock } from '../common/clock.js';
 import { DomainError } from '../common/domain-error.js';
 import { sha256Hex, stableJson } from '../common/stable-json.js';
 import { DomainEvents } from '../events/domain-events.js';
 import { Protocol } from '../protocols/protocol.entity.js';
+import { ReadingsRepository } from '../readings/readings.repository.js';
 import { Session } from '../sessions/session.entity.js';
+import { SessionsRepository } from '../sessions/sessions.repository.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { Site } from '../sites/site.entity.js';
-import type { AddendumDto, ChecklistDto, ObservationDto, SignOffDto } from './recovery.dto.js';
-import { AddendumRow, DischargeChecklistRow, RecoveryObservationRow, SignatureRow } from './recovery.entities.js';
+import type { AddendumDto, ChecklistDto, ObservationDto, SignOffDto } from './discharge.dto.js';
+import { AddendumRow, DischargeChecklistRow, RecoveryObservationRow, SignatureRow } from './discharge.entities.js';
 import { SessionStory, checklistView, observationView, signatureView } from './session-story.js';
-
-const LATEST_SQL = `SELECT
-  (SELECT sbp FROM readings WHERE session_id = $1 AND sbp > 0 ORDER BY recorded_at DESC LIMIT 1) AS sbp,
-  (SELECT dbp FROM readings WHERE session_id = $1 AND dbp > 0 ORDER BY recorded_at DESC LIMIT 1) AS dbp,
-  (SELECT hr FROM readings WHERE session_id = $1 AND hr > 0 ORDER BY recorded_at DESC LIMIT 1) AS hr,
-  (SELECT spo2 FROM readings WHERE session_id = $1 AND spo2 > 0 ORDER BY recorded_at DESC LIMIT 1) AS spo2`;
 
 /**
  * Recovery and discharge: observations and the escort checklist during recovery, the readiness
  * criteria, the clinician's signature that discharges and locks the record, and signed addenda after.
  */
 @Injectable()
-export class RecoveryService {
+export class DischargeService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly sessions: SessionsService,
@@ -49,6 +45,8 @@ export class RecoveryService {
     private readonly audit: AuditService,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
+    private readonly readings: ReadingsRepository,
+    private readonly sessionRows: SessionsRepository,
   ) {}
 
   async addObservation(
@@ -227,7 +225,7 @@ export class RecoveryService {
       }
       return { result: after, audit: entries };
     });
-    const discharged = await this.dataSource.getRepository(Session).findOneByOrFail({ id });
+    const discharged = await this.sessionRows.byIdOrFail(id);
     this.events.emit('session.changed', { session: discharged, previousDeviceId: session.deviceId });
     return signature;
   }
@@ -287,9 +285,7 @@ export class RecoveryService {
   private async readinessOf(session: Session): Promise<Readiness> {
     const [protocol, latest, alerts, observation, checklist] = await Promise.all([
       this.dataSource.getRepository(Protocol).findOneByOrFail({ id: session.protocolId }),
-      this.dataSource.query(LATEST_SQL, [session.id]) as Promise<
-        { sbp: number | null; dbp: number | null; hr: number | null; spo2: number | null }[]
-      >,
+      this.readings.latestValues(session.id),
       this.alerts.forSession(session.id),
       this.dataSource
         .getRepository(RecoveryObservationRow)
@@ -302,7 +298,7 @@ export class RecoveryService {
       infusionStartedAtMs: session.infusionStartedAt?.getTime() ?? null,
       infusionEndedAtMs: session.infusionEndedAt?.getTime() ?? null,
       baseline: session.baseline,
-      latest: latest[0]!,
+      latest,
       alerts,
       observation: latestAssessment(observation),
       checklist: checklist && {

@@ -1,8 +1,7 @@
 import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Role } from '#contracts';
 import type { Request } from 'express';
-import type { AuthUser } from './auth-user.js';
-import type { Credential } from './auth.service.js';
+import type { AuthUser, Credential } from './auth-user.js';
 
 export const PUBLIC_KEY = 'auth:public';
 export const ROLES_KEY = 'auth:roles';

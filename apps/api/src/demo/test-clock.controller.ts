@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
-import { Roles } from '../auth/decorators.js';
+import { Roles } from '../identity/decorators.js';
 import { Clock } from '../common/clock.js';
 
 export class AdvanceClockDto {

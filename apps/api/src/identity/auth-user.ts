@@ -12,3 +12,11 @@ export interface AuthUser {
 export function canSeeSite(user: AuthUser, siteId: string): boolean {
   return user.siteIds.includes(siteId);
 }
+
+/** An accepted access token: whose it is, and what ends it. */
+export interface Credential {
+  user: AuthUser;
+  jti: string;
+  tokenVersion: number;
+  expiresAtMs: number;
+}

@@ -1,23 +1,23 @@
 import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Audit, type AuditContext } from '../audit/audit-context.js';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CurrentUser, Roles } from '../auth/decorators.js';
+import type { AuthUser } from '../identity/auth-user.js';
+import { CurrentUser, Roles } from '../identity/decorators.js';
 import { Clock } from '../common/clock.js';
 import { ReadingsService } from '../readings/readings.service.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { recordPage } from './record-page.js';
-import { AddendumDto, ChecklistDto, ObservationDto, SignOffDto } from './recovery.dto.js';
-import { RecoveryService } from './recovery.service.js';
+import { AddendumDto, ChecklistDto, ObservationDto, SignOffDto } from './discharge.dto.js';
+import { DischargeService } from './discharge.service.js';
 import { SessionStory } from './session-story.js';
 
 @ApiTags('recovery and discharge')
 @ApiBearerAuth()
 @Roles('nurse', 'clinician')
 @Controller('sessions/:id')
-export class RecoveryController {
+export class DischargeController {
   constructor(
-    private readonly recovery: RecoveryService,
+    private readonly discharge: DischargeService,
     private readonly sessions: SessionsService,
     private readonly story: SessionStory,
     private readonly readings: ReadingsService,
@@ -31,7 +31,7 @@ export class RecoveryController {
     @CurrentUser() user: AuthUser,
     @Audit() context: AuditContext,
   ) {
-    return this.recovery.addObservation(id, user, context, dto);
+    return this.discharge.addObservation(id, user, context, dto);
   }
 
   @Put('discharge-checklist')
@@ -41,7 +41,7 @@ export class RecoveryController {
     @CurrentUser() user: AuthUser,
     @Audit() context: AuditContext,
   ) {
-    return this.recovery.putChecklist(id, user, context, dto);
+    return this.discharge.putChecklist(id, user, context, dto);
   }
 
   @Get('discharge-readiness')
@@ -50,7 +50,7 @@ export class RecoveryController {
     @CurrentUser() user: AuthUser,
     @Audit() context: AuditContext,
   ) {
-    const readiness = await this.recovery.readiness(id, user);
+    const readiness = await this.discharge.readiness(id, user);
     await this.sessions.recordRead(context, 'readiness.read', await this.sessions.get(id, user));
     return readiness;
   }
@@ -64,7 +64,7 @@ export class RecoveryController {
     @CurrentUser() user: AuthUser,
     @Audit() context: AuditContext,
   ) {
-    return this.recovery.signOff(id, user, context, dto);
+    return this.discharge.signOff(id, user, context, dto);
   }
 
   @Post('addenda')
@@ -74,7 +74,7 @@ export class RecoveryController {
     @CurrentUser() user: AuthUser,
     @Audit() context: AuditContext,
   ) {
-    return this.recovery.addAddendum(id, user, context, dto);
+    return this.discharge.addAddendum(id, user, context, dto);
   }
 
   /** The whole record as a printable HTML page, the vitals trend drawn, the signature at its foot. */

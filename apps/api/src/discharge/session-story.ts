@@ -13,10 +13,11 @@ import { DataSource } from 'typeorm';
 import type { Criterion, ProtocolRules } from '#vitals';
 import { AlertsService } from '../alerts/alerts.service.js';
 import { Protocol } from '../protocols/protocol.entity.js';
+import { ReadingsRepository } from '../readings/readings.repository.js';
 import { Site } from '../sites/site.entity.js';
 import type { Session } from '../sessions/session.entity.js';
 import { toSessionView } from '../sessions/session-view.js';
-import { AddendumRow, DischargeChecklistRow, RecoveryObservationRow, SignatureRow } from './recovery.entities.js';
+import { AddendumRow, DischargeChecklistRow, RecoveryObservationRow, SignatureRow } from './discharge.entities.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -87,16 +88,11 @@ export class SessionStory {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly alerts: AlertsService,
+    private readonly readings: ReadingsRepository,
   ) {}
 
   async readingsSummary(sessionId: string): Promise<ReadingsSummary> {
-    const [row] = (await this.dataSource.query(
-      `SELECT count(*)::int AS readings, min(recorded_at) AS first, max(recorded_at) AS last,
-              max(sbp) AS "maxSbp", max(dbp) AS "maxDbp", max(hr) AS "maxHr",
-              min(NULLIF(spo2, 0)) AS "minSpo2", min(NULLIF(hr, 0)) AS "minHr"
-         FROM readings WHERE session_id = $1`,
-      [sessionId],
-    )) as Record<string, unknown>[];
+    const row = await this.readings.recordSummary(sessionId);
     return {
       ...row,
       first: iso((row?.first as Date) ?? null),
