@@ -1,6 +1,6 @@
 /**
  * REST responses of recovery and discharge (docs/api.md, "Recovery and discharge"): declared once,
- * built by the service (apps/api/src/recovery/session-story.ts) and read by the dashboard.
+ * built by the service (apps/api/src/discharge/session-story.ts) and read by the dashboard.
  */
 
 export type Nausea = 'none' | 'mild' | 'moderate' | 'severe';

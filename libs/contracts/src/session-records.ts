@@ -1,6 +1,6 @@
 /**
  * REST responses about sessions (docs/api.md, "Sessions", "Alerts"): declared once, built by the
- * service (apps/api/src/sessions/session-view.ts, alerts/alert-view.ts, recovery/session-story.ts,
+ * service (apps/api/src/sessions/session-view.ts, alerts/alert-view.ts, discharge/session-story.ts,
  * series/patient-series.ts) and read by the dashboard. Times are ISO 8601 strings, as on the wire.
  */
 import type { Alert } from './alerts.js';
