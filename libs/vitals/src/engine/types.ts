@@ -1,18 +1,8 @@
-import type { AlertKind, AlertSeverity, AlertState, Phase } from '#contracts';
+import type { AlertKind, AlertSeverity, AlertState, Phase, SessionBaseline } from '#contracts';
 import type { ValidReading } from '../reading.js';
 
 /** A session's baseline: medians of the seated readings before dosing; `null` where there was too little data. */
-export interface Baseline {
-  sbp: number | null;
-  dbp: number | null;
-  hr: number | null;
-  spo2: number | null;
-  /** Cuff readings (SBP and DBP both > 0) the BP median was taken from. */
-  cuffReadings: number;
-  /** Span of non-zero HR / SpO2 samples in the baseline phase, in seconds. */
-  hrSeconds: number;
-  spo2Seconds: number;
-}
+export type Baseline = SessionBaseline;
 
 /** The part of a baseline an alert carries, as the contract's `Alert.baseline`. */
 export type BaselineValues = Pick<Baseline, 'sbp' | 'dbp' | 'hr' | 'spo2'>;
