@@ -1,5 +1,14 @@
 import { ADMIN, startApp, type RunningApp } from '../support/app';
-import { Api, buildWorld, connectWard, eventually, sessionBody, streamBaseline, type World } from '../support/api';
+import {
+  Api,
+  buildWorld,
+  connectWard,
+  eventually,
+  sessionBody,
+  streamBaseline,
+  type Response,
+  type World,
+} from '../support/api';
 import { createTestDatabase, query } from '../support/database';
 
 interface AuditItem {
@@ -40,7 +49,9 @@ describe('audit trail', () => {
     const all: AuditItem[] = [];
     let cursor: string | null = null;
     do {
-      const page = await world.admin.get(`/audit?limit=1000&${filter}${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: Response<{ items: AuditItem[]; nextCursor: string | null }> = await world.admin.get(
+        `/audit?limit=1000&${filter}${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(page.status).toBe(200);
       all.push(...page.body.items);
       cursor = page.body.nextCursor;
