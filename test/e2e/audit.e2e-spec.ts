@@ -1,15 +1,12 @@
 import { ADMIN, startApp, type RunningApp } from '../support/app';
-import {
-  Api,
-  buildWorld,
-  connectWard,
-  eventually,
-  sessionBody,
-  streamBaseline,
-  type Response,
-  type World,
-} from '../support/api';
+import { Api, buildWorld, connectWard, eventually, sessionBody, streamBaseline, type World } from '../support/api';
+import type { Response } from '../support/api';
 import { createTestDatabase, query } from '../support/database';
+
+interface AuditPage {
+  items: AuditItem[];
+  nextCursor: string | null;
+}
 
 interface AuditItem {
   id: string;
@@ -49,7 +46,7 @@ describe('audit trail', () => {
     const all: AuditItem[] = [];
     let cursor: string | null = null;
     do {
-      const page: Response<{ items: AuditItem[]; nextCursor: string | null }> = await world.admin.get(
+      const page: Response<AuditPage> = await world.admin.get(
         `/audit?limit=1000&${filter}${cursor ? `&cursor=${cursor}` : ''}`,
       );
       expect(page.status).toBe(200);
