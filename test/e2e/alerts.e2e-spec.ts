@@ -1,24 +1,16 @@
 import type { Alert } from '../../libs/contracts/src/index';
 import { startApp, type RunningApp } from '../support/app';
-import { buildWorld, connectWard, eventually, sessionBody, type World } from '../support/api';
-import { createTestDatabase, query } from '../support/database';
+import { connectWard, eventually, sessionBody, type World } from '../support/api';
+import { query } from '../support/database';
 import { LiveMonitor } from './live-monitor';
+import { useApp } from '../support/harness';
 
 describe('alerts over real sockets', () => {
   let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
   let world: World;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url);
-    world = await buildWorld(app.url, 0);
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  useApp({ world: 0 }, (started) => ({ db, app, world } = started));
 
   async function chair(name: string) {
     const device = await world.admin.ok('/devices', { siteId: world.a.siteId, name });

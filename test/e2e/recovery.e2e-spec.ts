@@ -1,25 +1,15 @@
-import { startApp, type RunningApp } from '../support/app';
-import { Api, buildWorld, eventually, sessionBody, type World } from '../support/api';
-import { createTestDatabase } from '../support/database';
+import type { RunningApp } from '../support/app';
+import { Api, eventually, sessionBody, type World } from '../support/api';
 import { LiveMonitor } from './live-monitor';
+import { useApp } from '../support/harness';
 
 const PASSWORD = 'staff-password-123';
 
 describe('recovery, discharge checklist and sign-off', () => {
-  let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
   let world: World;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url, { TEST_CLOCK: '1' });
-    world = await buildWorld(app.url, 0);
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  useApp({ env: { TEST_CLOCK: '1' }, world: 0 }, (started) => ({ app, world } = started));
 
   const advanceClock = (minutes: number) => world.a.nurse.ok('/test/clock', { advanceMs: minutes * 60_000 });
 
