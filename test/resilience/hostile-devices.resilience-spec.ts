@@ -30,8 +30,8 @@ import { badDeviceTokens, badUserTokens } from '../support/hostile/tokens';
 import { itEndsSound, useHostileService } from '../support/hostile/suite';
 
 /**
- * Hostile input to the device namespace `/devices` (malformed readings, batches and events), and bad tokens in the
- * handshakes of `/devices` and `/ward`.
+ * Hostile input to the device namespace `/devices` (malformed readings, batches and events), and
+ * bad tokens in the handshakes of `/devices` and `/ward`.
  * Meanwhile the well-behaved monitor streams to a ward screen; the last test checks the end state
  * (the suite's rules: test/support/hostile/suite.ts).
  */

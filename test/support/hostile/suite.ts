@@ -1,9 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { MEASUREMENTS } from '../../../libs/contracts/src/index';
 import { MEASUREMENT_RANGES } from '../../../libs/vitals/src/index';
-import { startApp, type RunningApp } from '../app';
-import { buildWorld, connectWard, eventually, sessionBody, type SiteWorld, type WardClient, type World } from '../api';
-import { createTestDatabase, query } from '../database';
+import type { RunningApp } from '../app';
+import { connectWard, eventually, sessionBody, type SiteWorld, type WardClient, type World } from '../api';
+import { query } from '../database';
+import { useApp } from '../harness';
 import { WellBehavedMonitor } from './monitor';
 import { parseJson } from './rest';
 import { CALM, JWT_SECRET, LOGIN_MAX_FAILURES, SEED, UNANSWERABLE, cases, floods, percentile, sleep } from './values';
@@ -99,10 +100,16 @@ export class HostileService {
 export function useHostileService(): HostileService {
   const service = new HostileService();
 
+  // Declared first, so it runs before useApp's afterAll stops the service (Jest runs them in order).
+  afterAll(async () => {
+    await service.monitor?.stop();
+    service.ward?.close();
+  }, 30_000);
+  useApp({ env: { JWT_SECRET, LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES) }, world: 4 }, ({ db, app, world }) =>
+    Object.assign(service, { db, app, world }),
+  );
   beforeAll(async () => {
-    const db = (service.db = await createTestDatabase());
-    const app = (service.app = await startApp(db.url, { JWT_SECRET, LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES) }));
-    const world = (service.world = await buildWorld(app.url, 4));
+    const { app, world } = service;
     const open = async (site: SiteWorld, device: { id: string }) =>
       (await site.nurse.ok('/sessions', sessionBody(site.siteId, device.id, world.protocolId))).id as string;
     service.goodSessionId = await open(world.a, world.a.devices[0]!);
@@ -136,12 +143,6 @@ export function useHostileService(): HostileService {
   );
   afterEach(() => (service.phases[service.phases.length - 1]!.to = Date.now()));
 
-  afterAll(async () => {
-    await service.monitor?.stop();
-    service.ward?.close();
-    await service.app?.stop();
-    await service.db?.drop();
-  }, 30_000);
   return service;
 }
 
