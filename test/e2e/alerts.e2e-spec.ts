@@ -1,6 +1,6 @@
 import type { Alert } from '../../libs/contracts/src/index';
 import { startApp, type RunningApp } from '../support/app';
-import { connectWard, eventually, sessionBody, type World } from '../support/api';
+import { connectWard, eventually, type World } from '../support/api';
 import { query } from '../support/database';
 import { LiveMonitor } from './live-monitor';
 import { useApp } from '../support/harness';
@@ -12,15 +12,7 @@ describe('alerts over real sockets', () => {
 
   useApp({ world: 0 }, (started) => ({ db, app, world } = started));
 
-  async function chair(name: string) {
-    const device = await world.admin.ok('/devices', { siteId: world.a.siteId, name });
-    const session = await world.a.nurse.ok(
-      '/sessions',
-      sessionBody(world.a.siteId, device.id, world.protocolId, { chair: name }),
-    );
-    const monitor = await LiveMonitor.connect(app.url, device.token);
-    return { device, session, monitor };
-  }
+  const chair = (name: string) => LiveMonitor.atChair(world, app.url, { deviceName: name, extra: { chair: name } });
 
   const bpAlerts = (alerts: Alert[], sessionId: string) =>
     alerts.filter((a) => a.sessionId === sessionId && a.kind === 'bp_rise');

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Alert } from '../../libs/contracts/src/index';
 import { startApp, type RunningApp } from '../support/app';
-import { eventually, sessionBody, unique, type World } from '../support/api';
+import { eventually, unique, type World } from '../support/api';
 import { signIn, useApp, useBrowser } from '../support/harness';
 import { ROOT } from '../support/processes';
 import { LiveMonitor } from './live-monitor';
@@ -28,12 +28,7 @@ describe('the ward dashboard in a browser', () => {
   }
 
   async function chair(name: string) {
-    const device = await world.admin.ok('/devices', { siteId: world.a.siteId, name: unique('monitor') });
-    const session = await world.a.nurse.ok(
-      '/sessions',
-      sessionBody(world.a.siteId, device.id, world.protocolId, { chair: name }),
-    );
-    const monitor = await LiveMonitor.connect(app.url, device.token);
+    const { session, monitor } = await LiveMonitor.atChair(world, app.url, { extra: { chair: name } });
     monitors.push(monitor);
     const made = { id: session.id as string, patientRef: session.patientRef as string, monitor };
     chairs.push(made);

@@ -19,9 +19,7 @@ describe('hardening', () => {
 
   /** A session with a connected monitor and a baseline, moved on to `phase`. */
   async function session(phase: 'baseline' | 'recovery') {
-    const device = await world.admin.ok('/devices', { siteId: world.a.siteId, name: unique('monitor') });
-    const created = await world.a.nurse.ok('/sessions', sessionBody(world.a.siteId, device.id, world.protocolId));
-    const monitor = await LiveMonitor.connect(app.url, device.token);
+    const { session: created, monitor } = await LiveMonitor.atChair(world, app.url);
     await monitor.baseline(120, 80);
     if (phase === 'recovery') {
       await world.a.nurse.ok(`/sessions/${created.id}/infusion-start`, {});

@@ -1,5 +1,5 @@
 import type { RunningApp } from '../support/app';
-import { Api, eventually, sessionBody, type World } from '../support/api';
+import { Api, eventually, type World } from '../support/api';
 import { LiveMonitor } from './live-monitor';
 import { useApp } from '../support/harness';
 
@@ -15,12 +15,10 @@ describe('recovery, discharge checklist and sign-off', () => {
 
   /** A session through baseline and infusion into recovery, its monitor still connected. */
   async function inRecovery(name: string) {
-    const device = await world.admin.ok('/devices', { siteId: world.a.siteId, name });
-    const session = await world.a.nurse.ok(
-      '/sessions',
-      sessionBody(world.a.siteId, device.id, world.protocolId, { chair: name }),
-    );
-    const monitor = await LiveMonitor.connect(app.url, device.token);
+    const { session, monitor } = await LiveMonitor.atChair(world, app.url, {
+      deviceName: name,
+      extra: { chair: name },
+    });
     await monitor.baseline(120, 80);
     await world.a.nurse.ok(`/sessions/${session.id}/infusion-start`, {});
     return { id: session.id as string, monitor };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RunningApp } from '../support/app';
-import { Api, eventually, sessionBody, unique, type World } from '../support/api';
+import { Api, eventually, unique, type World } from '../support/api';
 import { expectNoSeriousAxeViolations } from '../support/axe';
 import { signIn, useApp, useBrowser } from '../support/harness';
 import { ROOT } from '../support/processes';
@@ -77,9 +77,10 @@ describe('the ward board at central-station grade', () => {
     scenario: Scenario,
   ) {
     const { siteId, nurse, clinician } = typeof site === 'string' ? world[site] : site;
-    const device = await world.admin.ok('/devices', { siteId, name: unique('monitor') });
-    const session = await nurse.ok('/sessions', sessionBody(siteId, device.id, world.protocolId, { chair: name }));
-    const monitor = await LiveMonitor.connect(app.url, device.token);
+    const { session, monitor } = await LiveMonitor.atChair(world, app.url, {
+      site: { siteId, nurse },
+      extra: { chair: name },
+    });
     monitors.push(monitor);
     const hr = 62 + ((name.length * 7 + name.charCodeAt(name.length - 1)) % 17);
     chairs.set(name, { id: session.id, scenario, monitor, hr });
