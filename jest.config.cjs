@@ -1,5 +1,5 @@
 /**
- * Tests run as CommonJS through ts-jest (transpile only): the tests themselves never import NestJS (whose packages are
+ * Tests run as CommonJS through ts-jest (transpile only; `npm run lint` type-checks them with test/tsconfig.json): the tests themselves never import NestJS (whose packages are
  * ESM-only). Unit tests import the pure libraries; end-to-end tests start the built service as a
  * separate process and talk to it over HTTP and socket.io, as real clients do. That keeps Jest off
  * the experimental VM-modules loader and tests the service exactly as it runs in production.

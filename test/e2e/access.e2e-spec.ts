@@ -3,7 +3,6 @@ import type { Socket } from 'socket.io-client';
 import { ADMIN, JWT_SECRET, startApp, type RunningApp } from '../support/app';
 import {
   Api,
-  buildWorld,
   connectDevice,
   connectSocket,
   connected,
@@ -15,6 +14,7 @@ import {
   type World,
 } from '../support/api';
 import { createTestDatabase, query } from '../support/database';
+import { useApp } from '../support/harness';
 
 /**
  * Access that ends when it should (issue 13, findings 1, 2, 3, 8, 11, 13): open ward sockets follow
@@ -83,16 +83,10 @@ describe('access (issue 13)', () => {
       [action, actorId],
     );
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url, { LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES) });
-    world = await buildWorld(app.url, 2);
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  useApp(
+    { env: { LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES) }, world: 2 },
+    (started) => ({ db, app, world } = started),
+  );
 
   describe('ward sockets follow their user (finding 1)', () => {
     it('closes a deactivated user’s ward socket at once, saying why, and refuses it afterwards', async () => {

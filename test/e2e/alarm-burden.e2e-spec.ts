@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { startApp, type RunningApp } from '../support/app';
-import { buildWorld, connectDevice, eventually, sessionBody, unique, type World } from '../support/api';
-import { createTestDatabase, query } from '../support/database';
+import type { RunningApp } from '../support/app';
+import { connectDevice, eventually, sessionBody, unique, type World } from '../support/api';
+import { query } from '../support/database';
 import { ROOT } from '../support/processes';
+import { signIn, useApp } from '../support/harness';
 
 const DAY = 24 * 3600_000;
 
@@ -30,10 +31,8 @@ describe('the alarm-burden report over a simulated week', () => {
   const sessionIds: string[] = [];
   const now = Date.now();
 
+  useApp({ world: 0 }, (started) => ({ db, app, world } = started));
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url);
-    world = await buildWorld(app.url, 0);
     for (let k = 0; k < 14; k++) {
       const device = await world.admin.ok('/devices', { siteId: world.a.siteId, name: unique('monitor') });
       const session = await world.a.nurse.ok(
@@ -105,11 +104,6 @@ describe('the alarm-burden report over a simulated week', () => {
       );
     }
   }, 90_000);
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
 
   const report = (params: Record<string, string>) =>
     world.a.clinician.get(`/reports/alarm-burden?${new URLSearchParams({ siteId: world.a.siteId, ...params })}`);
@@ -191,10 +185,7 @@ describe('the alarm-burden report over a simulated week', () => {
     });
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      await page.goto(app.url);
-      await page.getByLabel('Username').fill(username);
-      await page.getByLabel('Password').fill(password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await signIn(page, app.url, username, password);
       await page.getByRole('link', { name: 'Alarm burden' }).click();
       await page.getByTestId('burden-ratio').waitFor();
       expect(await page.getByTestId('burden-ratio').innerText()).toBe(`${expected.ratio} ×`);

@@ -1,34 +1,18 @@
 import type { Alert } from '../../libs/contracts/src/index';
 import { startApp, type RunningApp } from '../support/app';
-import { buildWorld, connectWard, eventually, sessionBody, type World } from '../support/api';
-import { createTestDatabase, query } from '../support/database';
+import { connectWard, eventually, type World } from '../support/api';
+import { query } from '../support/database';
 import { LiveMonitor } from './live-monitor';
+import { useApp } from '../support/harness';
 
 describe('alerts over real sockets', () => {
   let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
   let world: World;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url);
-    world = await buildWorld(app.url, 0);
-  });
+  useApp({ world: 0 }, (started) => ({ db, app, world } = started));
 
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
-
-  async function chair(name: string) {
-    const device = await world.admin.ok('/devices', { siteId: world.a.siteId, name });
-    const session = await world.a.nurse.ok(
-      '/sessions',
-      sessionBody(world.a.siteId, device.id, world.protocolId, { chair: name }),
-    );
-    const monitor = await LiveMonitor.connect(app.url, device.token);
-    return { device, session, monitor };
-  }
+  const chair = (name: string) => LiveMonitor.atChair(world, app.url, { deviceName: name, extra: { chair: name } });
 
   const bpAlerts = (alerts: Alert[], sessionId: string) =>
     alerts.filter((a) => a.sessionId === sessionId && a.kind === 'bp_rise');

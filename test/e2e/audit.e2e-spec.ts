@@ -1,6 +1,13 @@
-import { ADMIN, startApp, type RunningApp } from '../support/app';
-import { Api, buildWorld, connectWard, eventually, sessionBody, streamBaseline, type World } from '../support/api';
-import { createTestDatabase, query } from '../support/database';
+import { ADMIN, type RunningApp } from '../support/app';
+import { Api, connectWard, eventually, sessionBody, streamBaseline, type World } from '../support/api';
+import type { Response } from '../support/api';
+import { query } from '../support/database';
+import { useApp } from '../support/harness';
+
+interface AuditPage {
+  items: AuditItem[];
+  nextCursor: string | null;
+}
 
 interface AuditItem {
   id: string;
@@ -25,22 +32,15 @@ describe('audit trail', () => {
   let app: RunningApp;
   let world: World;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url);
-    world = await buildWorld(app.url, 1);
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  useApp({ world: 1 }, (started) => ({ db, app, world } = started));
 
   async function events(filter: string): Promise<AuditItem[]> {
     const all: AuditItem[] = [];
     let cursor: string | null = null;
     do {
-      const page = await world.admin.get(`/audit?limit=1000&${filter}${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: Response<AuditPage> = await world.admin.get(
+        `/audit?limit=1000&${filter}${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(page.status).toBe(200);
       all.push(...page.body.items);
       cursor = page.body.nextCursor;
@@ -212,17 +212,9 @@ describe('audit export of a large trail', () => {
   let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    // The service's heap is capped far below what the trail would take if held (over 800 MB): a
-    // service that buffered the export, or let it run ahead of the client, runs out of memory.
-    app = await startApp(db.url, { NODE_OPTIONS: `--max-old-space-size=${HEAP_CAP_MB}` });
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  // The service's heap is capped far below what the trail would take if held (over 800 MB): a
+  // service that buffered the export, or let it run ahead of the client, runs out of memory.
+  useApp({ env: { NODE_OPTIONS: `--max-old-space-size=${HEAP_CAP_MB}` } }, (started) => ({ db, app } = started));
 
   const rssMb = async () => {
     const status = await import('node:fs/promises').then((fs) => fs.readFile(`/proc/${app.child.pid}/status`, 'utf8'));

@@ -1,22 +1,14 @@
-import { ADMIN, startApp, type RunningApp } from '../support/app';
-import { Api, buildWorld, unique, type World } from '../support/api';
-import { createTestDatabase, query } from '../support/database';
+import { ADMIN, type RunningApp } from '../support/app';
+import { Api, unique, type World } from '../support/api';
+import { query } from '../support/database';
+import { useApp } from '../support/harness';
 
 describe('authentication and administration', () => {
   let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
   let world: World;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url, { LOGIN_MAX_FAILURES: '3' });
-    world = await buildWorld(app.url, 1);
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  useApp({ env: { LOGIN_MAX_FAILURES: '3' }, world: 1 }, (started) => ({ db, app, world } = started));
 
   it('logs in with the contract\u2019s response and stores passwords with a slow hash', async () => {
     const response = await new Api(app.url).post('/auth/login', ADMIN);

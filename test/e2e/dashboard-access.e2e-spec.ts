@@ -1,45 +1,23 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { ADMIN, startApp, type RunningApp } from '../support/app';
+import type { Browser, Page } from 'playwright-core';
+import { ADMIN, type RunningApp } from '../support/app';
 import { Api, unique } from '../support/api';
-import { createTestDatabase } from '../support/database';
+import { signIn, useApp, useBrowser } from '../support/harness';
 
-/** Debian's Chromium (.ci/run installs it); playwright-core drives it, nothing is downloaded. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PASSWORD = 'amber-lantern-harbour-7';
 const SIGN_IN_KEY = 'infusion-monitor.sign-in';
 
 /** The dashboard when access ends (issue 13, findings 1 and 2): back to the login page, saying why. */
 describe('the dashboard when access ends', () => {
-  let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
   let admin: Api;
   let siteId: string;
   let browser: Browser;
 
+  useBrowser((launched) => (browser = launched));
+  useApp({}, (started) => ({ app } = started));
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-    db = await createTestDatabase();
-    app = await startApp(db.url);
     admin = await new Api(app.url).login(ADMIN.username, ADMIN.password);
     siteId = (await admin.ok('/sites', { name: unique('site') })).id;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await db?.drop();
   });
 
   async function signedInNurse(): Promise<{ id: string; username: string; page: Page }> {
@@ -52,10 +30,7 @@ describe('the dashboard when access ends', () => {
       siteIds: [siteId],
     });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(app.url);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, app.url, username, PASSWORD);
     await page.getByRole('button', { name: 'Sign out', exact: true }).waitFor();
     return { id, username, page };
   }

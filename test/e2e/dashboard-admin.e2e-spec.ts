@@ -1,52 +1,26 @@
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { UserView } from '../../libs/contracts/src/index';
-import { ADMIN, startApp, type RunningApp } from '../support/app';
+import { ADMIN, type RunningApp } from '../support/app';
 import { Api, eventually, unique } from '../support/api';
 import { expectNoSeriousAxeViolations } from '../support/axe';
-import { createTestDatabase } from '../support/database';
+import { signIn, useApp, useBrowser } from '../support/harness';
 import { LiveMonitor } from './live-monitor';
 
-/** Debian's Chromium (.ci/run installs it); playwright-core drives it, nothing is downloaded. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 describe('the admin page in a browser', () => {
-  let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
   let admin: Api;
   let browser: Browser;
   let page: Page;
 
+  useBrowser((launched) => (browser = launched));
+  useApp({}, (started) => ({ app } = started));
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-    db = await createTestDatabase();
-    app = await startApp(db.url);
     admin = await new Api(app.url).login(ADMIN.username, ADMIN.password);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await db?.drop();
-  });
-
   it('creates a site and a nurse of that site through the forms, then deactivates the nurse', async () => {
-    await page.goto(app.url);
-    await page.getByLabel('Username').fill(ADMIN.username);
-    await page.getByLabel('Password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, app.url, ADMIN.username, ADMIN.password);
 
     const siteName = unique('North clinic');
     const siteForm = page.getByRole('form', { name: 'New site' });

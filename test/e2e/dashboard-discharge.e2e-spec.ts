@@ -1,28 +1,14 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { ADMIN, startApp, type RunningApp } from '../support/app';
-import { buildWorld, eventually, sessionBody, unique, type World } from '../support/api';
+import type { Browser, Page } from 'playwright-core';
+import { ADMIN, type RunningApp } from '../support/app';
+import { eventually, sessionBody, unique, type World } from '../support/api';
 import { expectNoSeriousAxeViolations } from '../support/axe';
-import { createTestDatabase } from '../support/database';
+import { signIn, useApp, useBrowser } from '../support/harness';
 import { LiveMonitor } from './live-monitor';
 
-/** Debian's Chromium, driven by playwright-core as in dashboard.e2e-spec.ts. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PASSWORD = 'ward-password-123';
 
 describe('discharge and audit in the dashboard', () => {
-  let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
   let world: World;
   let browser: Browser;
@@ -33,27 +19,15 @@ describe('discharge and audit in the dashboard', () => {
   const clinicianName = 'Dr Clara Moss';
 
   async function signInAs(target: Page, username: string, password = PASSWORD): Promise<void> {
-    await target.goto(app.url);
-    await target.getByLabel('Username').fill(username);
-    await target.getByLabel('Password').fill(password);
-    await target.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(target, app.url, username, password);
     await target.getByRole('button', { name: 'Sign out' }).waitFor();
   }
 
+  afterAll(() => monitor?.close());
+  useBrowser((launched) => (browser = launched));
+  useApp({ env: { TEST_CLOCK: '1' }, world: 0 }, (started) => ({ app, world } = started));
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-    db = await createTestDatabase();
-    app = await startApp(db.url, { TEST_CLOCK: '1' });
-    world = await buildWorld(app.url, 0);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  });
-
-  afterAll(async () => {
-    monitor?.close();
-    await browser?.close();
-    await app?.stop();
-    await db?.drop();
   });
 
   it('lets a clinician record recovery, see readiness turn ready, and sign the discharge', async () => {

@@ -1,25 +1,12 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Alert } from '../../libs/contracts/src/index';
 import { startApp, type RunningApp } from '../support/app';
-import { buildWorld, eventually, sessionBody, unique, type World } from '../support/api';
-import { createTestDatabase } from '../support/database';
+import { eventually, unique, type World } from '../support/api';
+import { signIn, useApp, useBrowser } from '../support/harness';
 import { ROOT } from '../support/processes';
 import { LiveMonitor } from './live-monitor';
 
-/** Debian's Chromium (.ci/run installs it); playwright-core drives it, nothing is downloaded. */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PASSWORD = 'ward-password-123';
 const screenshot = (name: string) => path.join(ROOT, 'docs/screenshots', name);
 
@@ -41,12 +28,7 @@ describe('the ward dashboard in a browser', () => {
   }
 
   async function chair(name: string) {
-    const device = await world.admin.ok('/devices', { siteId: world.a.siteId, name: unique('monitor') });
-    const session = await world.a.nurse.ok(
-      '/sessions',
-      sessionBody(world.a.siteId, device.id, world.protocolId, { chair: name }),
-    );
-    const monitor = await LiveMonitor.connect(app.url, device.token);
+    const { session, monitor } = await LiveMonitor.atChair(world, app.url, { extra: { chair: name } });
     monitors.push(monitor);
     const made = { id: session.id as string, patientRef: session.patientRef as string, monitor };
     chairs.push(made);
@@ -54,28 +36,18 @@ describe('the ward dashboard in a browser', () => {
   }
 
   async function signInAs(target: Page, username: string): Promise<void> {
-    await target.goto(app.url);
-    await target.getByLabel('Username').fill(username);
-    await target.getByLabel('Password').fill(PASSWORD);
-    await target.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(target, app.url, username, PASSWORD);
   }
 
   const tile = (sessionId: string) => page.locator(`[data-session-id="${sessionId}"]`);
 
-  beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-    db = await createTestDatabase();
-    app = await startApp(db.url);
-    world = await buildWorld(app.url, 0);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  });
-
-  afterAll(async () => {
+  afterAll(() => {
     for (const monitor of monitors) monitor.close();
-    await browser?.close();
-    await app?.stop();
-    await db?.drop();
+  });
+  useBrowser((launched) => (browser = launched));
+  useApp({ world: 0 }, (started) => ({ db, app, world } = started));
+  beforeAll(async () => {
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
 
   it('serves the dashboard at / and on its own paths, and leaves the API to the service', async () => {

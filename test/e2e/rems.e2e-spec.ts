@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { startApp, type RunningApp } from '../support/app';
-import { buildWorld, sessionBody, type World } from '../support/api';
-import { createTestDatabase, query } from '../support/database';
+import type { RunningApp } from '../support/app';
+import { sessionBody, type World } from '../support/api';
+import { query } from '../support/database';
 import { ROOT } from '../support/processes';
 import { LiveMonitor } from './live-monitor';
+import { useApp } from '../support/harness';
 
 const CHROMIUM = '/usr/bin/chromium';
 const STAFF_PASSWORD = 'staff-password-123'; // buildWorld's staff password (test/support/api.ts)
@@ -19,10 +20,11 @@ describe('the esketamine REMS Patient Monitoring Form', () => {
   let sessionId: string;
   let dose: number;
 
+  afterAll(() => {
+    monitor?.close();
+  });
+  useApp({ world: 1 }, (started) => ({ db, app, world } = started));
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url);
-    world = await buildWorld(app.url, 1);
     const protocols = (await world.admin.get('/protocols')).body as { id: string; key: string; route: string }[];
     const esketamine = protocols.find((p) => p.key === 'in-esketamine')!; // newest version first
     const created = await world.a.nurse.ok(
@@ -72,12 +74,6 @@ describe('the esketamine REMS Patient Monitoring Form', () => {
     // Every reading stored, none refused (a refused one would leave the form without its BP).
     expect(ack.ok && ack.results.map((r) => r.ok)).toEqual([true, true, true, true, true]);
   }, 60_000);
-
-  afterAll(async () => {
-    monitor?.close();
-    await app?.stop();
-    await db?.drop();
-  });
 
   it('lists what is missing while observation goes on, in words', async () => {
     const form = (await world.a.nurse.get(`/sessions/${sessionId}/rems-form.json`)).body;

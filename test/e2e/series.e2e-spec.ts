@@ -5,6 +5,7 @@ import { startApp, type RunningApp } from '../support/app';
 import { buildWorld, sessionBody, unique, type World } from '../support/api';
 import { createTestDatabase, query } from '../support/database';
 import { ROOT } from '../support/processes';
+import { signIn } from '../support/harness';
 import { LiveMonitor } from './live-monitor';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -124,10 +125,7 @@ describe("a patient's series", () => {
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(app.url);
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, app.url, username, PASSWORD);
     await page.waitForFunction(() => sessionStorage.length > 0);
     await page.goto(`${app.url}/sessions/${sessions[1]!.id}`);
     await page.getByRole('note').filter({ hasText: 'Infusion 2 of this patient' }).waitFor();

@@ -1,6 +1,5 @@
-import { startApp, type RunningApp } from '../support/app';
+import type { RunningApp } from '../support/app';
 import {
-  buildWorld,
   connectDevice,
   connectWard,
   eventually,
@@ -9,24 +8,14 @@ import {
   streamBaseline,
   type World,
 } from '../support/api';
-import { createTestDatabase } from '../support/database';
+import { useApp } from '../support/harness';
 
 describe('sessions and the ward', () => {
-  let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
   let world: World;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    // A backlog of 3,000 readings in one go is more than the default per-device burst allows.
-    app = await startApp(db.url, { DEVICE_RATE_BURST: '10000' });
-    world = await buildWorld(app.url, 3);
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  // A backlog of 3,000 readings in one go is more than the default per-device burst allows.
+  useApp({ env: { DEVICE_RATE_BURST: '10000' }, world: 3 }, (started) => ({ app, world } = started));
 
   it('runs a session through its phases and refuses wrong transitions with 409', async () => {
     const { nurse, siteId, devices } = world.a;

@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { startApp, type RunningApp } from '../support/app';
-import { Api, buildWorld, eventually, sessionBody, unique, type World } from '../support/api';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { RunningApp } from '../support/app';
+import { Api, eventually, unique, type World } from '../support/api';
 import { expectNoSeriousAxeViolations } from '../support/axe';
-import { createTestDatabase } from '../support/database';
+import { signIn, useApp, useBrowser } from '../support/harness';
 import { ROOT } from '../support/processes';
 import { LiveMonitor } from './live-monitor';
 
@@ -13,7 +12,6 @@ import { LiveMonitor } from './live-monitor';
  * alarm's tone and flash, latched against active, sound held back by the browser after a reload, no
  * overlapping text at three screen sizes, and no serious accessibility violation.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'];
 const PASSWORD = 'ward-board-password-123';
 const SIZES = [
@@ -40,7 +38,6 @@ function recordOscillators() {
 type Scenario = 'calm' | 'baseline' | 'high' | 'medium' | 'technical' | 'latched';
 
 describe('the ward board at central-station grade', () => {
-  let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
   let world: World;
   let browser: Browser;
@@ -80,9 +77,10 @@ describe('the ward board at central-station grade', () => {
     scenario: Scenario,
   ) {
     const { siteId, nurse, clinician } = typeof site === 'string' ? world[site] : site;
-    const device = await world.admin.ok('/devices', { siteId, name: unique('monitor') });
-    const session = await nurse.ok('/sessions', sessionBody(siteId, device.id, world.protocolId, { chair: name }));
-    const monitor = await LiveMonitor.connect(app.url, device.token);
+    const { session, monitor } = await LiveMonitor.atChair(world, app.url, {
+      site: { siteId, nurse },
+      extra: { chair: name },
+    });
     monitors.push(monitor);
     const hr = 62 + ((name.length * 7 + name.charCodeAt(name.length - 1)) % 17);
     chairs.set(name, { id: session.id, scenario, monitor, hr });
@@ -102,10 +100,7 @@ describe('the ward board at central-station grade', () => {
   }
 
   async function signInAs(target: Page, username: string): Promise<void> {
-    await target.goto(app.url);
-    await target.getByLabel('Username').fill(username);
-    await target.getByLabel('Password').fill(PASSWORD);
-    await target.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(target, app.url, username, PASSWORD);
   }
 
   const idOf = (name: string) => chairs.get(name)!.id;
@@ -119,17 +114,17 @@ describe('the ward board at central-station grade', () => {
     return opened;
   }
 
+  afterAll(() => {
+    clearInterval(keepStreaming);
+    for (const monitor of monitors) monitor.close();
+  });
+  // playwright-core lets pages play sound without a click by default; a ward screen does not get that.
+  useBrowser((launched) => (browser = launched), {
+    args: CHROMIUM_ARGS,
+    ignoreDefaultArgs: ['--autoplay-policy=no-user-gesture-required'],
+  });
+  useApp({ world: 0 }, (started) => ({ app, world } = started));
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-    db = await createTestDatabase();
-    app = await startApp(db.url);
-    world = await buildWorld(app.url, 0);
-    // playwright-core lets pages play sound without a click by default; a ward screen does not get that.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      ignoreDefaultArgs: ['--autoplay-policy=no-user-gesture-required'],
-    });
     nurseA = await staff(world.a.siteId, 'Ada Byrne, RN');
     nurseB = await staff(world.b.siteId, 'Ben Okafor, RN');
     // Sixteen chairs: three high alarms (the last chairs, below the fold if the tiles were all there
@@ -144,14 +139,6 @@ describe('the ward board at central-station grade', () => {
     await context.addInitScript(recordOscillators);
     page = await context.newPage();
   }, 120_000);
-
-  afterAll(async () => {
-    clearInterval(keepStreaming);
-    for (const monitor of monitors) monitor.close();
-    await browser?.close();
-    await app?.stop();
-    await db?.drop();
-  });
 
   it('lists every alarm of sixteen chairs on a 1024×768 screen, high first, and reaches each by keyboard', async () => {
     await signInAs(page, nurseA);

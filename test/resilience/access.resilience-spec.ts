@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { startApp, type RunningApp } from '../support/app';
-import { Api, buildWorld, connectWard, eventually, sessionBody, unique, type World } from '../support/api';
-import { createTestDatabase, query } from '../support/database';
+import { Api, connectWard, eventually, sessionBody, unique, type World } from '../support/api';
+import { query } from '../support/database';
+import { useApp } from '../support/harness';
 
 /**
  * Hostile use of access (issue 13): guessing floods from many addresses, floods of refused reads,
@@ -30,16 +31,10 @@ describe('hostile access', () => {
       body: JSON.stringify({ username, password }),
     }).then(async (r) => ({ status: r.status, body: (await r.json()) as { accessToken?: string } }));
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url, { LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES) });
-    world = await buildWorld(app.url, 1);
-  }, 180_000);
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  useApp(
+    { env: { LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES) }, world: 1, timeoutMs: 180_000 },
+    (started) => ({ db, app, world } = started),
+  );
 
   it('a guessing flood from 20 addresses neither locks the real user out nor gets past a pair limit', async () => {
     const victim = await staff('clinician', [world.a.siteId]);

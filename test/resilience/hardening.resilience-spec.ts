@@ -12,7 +12,8 @@ import {
   sessionBody,
   unique,
 } from '../support/api';
-import { createTestDatabase, OwnedDatabase } from '../support/database';
+import { OwnedDatabase } from '../support/database';
+import { useApp } from '../support/harness';
 
 /**
  * Hostile cases of the hardening: what reaches the logs under an attacker's workload, the answers
@@ -20,19 +21,10 @@ import { createTestDatabase, OwnedDatabase } from '../support/database';
  */
 
 describe('nothing private in the logs under a hostile workload (finding 4)', () => {
-  let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    // Everything the service writes, at every level, is captured and searched.
-    app = await startApp(db.url, { LOG_LEVEL: 'trace' });
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  // Everything the service writes, at every level, is captured and searched.
+  useApp({ env: { LOG_LEVEL: 'trace' } }, (started) => ({ app } = started));
 
   it('logs no patient reference, password, password hash or token', async () => {
     const world = await buildWorld(app.url, 1);
@@ -182,18 +174,9 @@ describe('503 while PostgreSQL refuses connections (finding 6)', () => {
 });
 
 describe('requests that trickle (finding 9)', () => {
-  let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url);
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  useApp({}, (started) => ({ app } = started));
 
   /** Opens a raw TCP connection, writes `head`, then one byte of `drip` every 5 s; resolves with the seconds until the server closed it. */
   function trickle(head: string, drip: string): Promise<{ seconds: number; answer: string }> {

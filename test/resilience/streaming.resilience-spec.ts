@@ -1,7 +1,8 @@
 import { SimulatedDevice } from '../../apps/simulator/src/device';
 import { buildWorld, sessionBody, type World } from '../support/api';
 import { startApp, type RunningApp } from '../support/app';
-import { OwnedDatabase, query } from '../support/database';
+import { OwnedDatabase } from '../support/database';
+import { expectStoredExactlyOnce } from '../support/fleet';
 import { reportFigures } from '../support/reliability';
 
 /**
@@ -63,24 +64,7 @@ class Fleet {
 
   /** Every acknowledged reading is in the database once, and nothing else is. */
   async expectStoredExactlyOnce(databaseUrl: string): Promise<{ stored: number }> {
-    const rows = await query<{ device_id: string; seqs: string[]; rows: number }>(
-      databaseUrl,
-      `SELECT device_id, array_agg(seq::text) AS seqs, count(*)::int AS rows
-         FROM readings WHERE device_id = ANY($1) GROUP BY device_id`,
-      [this.world.map((d) => d.id)],
-    );
-    const byDevice = new Map(rows.map((r) => [r.device_id, r]));
-    let stored = 0;
-    this.world.forEach(({ id }, i) => {
-      const device = this.devices[i]!;
-      const row = byDevice.get(id);
-      const seqs = new Set((row?.seqs ?? []).map(Number));
-      expect(row?.rows ?? 0).toBe(seqs.size); // no seq stored twice
-      expect(seqs.size).toBe(device.acknowledgedSeqs.size); // nothing stored that was not acknowledged
-      for (const seq of device.acknowledgedSeqs) if (!seqs.has(seq)) throw new Error(`seq ${seq} of ${id} lost`);
-      stored += seqs.size;
-    });
-    return { stored };
+    return { stored: await expectStoredExactlyOnce(databaseUrl, this.world, this.devices) };
   }
 }
 

@@ -18,6 +18,10 @@ export interface RunningApp {
   kill: () => Promise<void>;
 }
 
+/** The services this test file started and has not stopped or killed yet (see `useApp`). */
+const running = new Set<RunningApp>();
+export const runningApps = (): RunningApp[] => [...running];
+
 /** Starts the built service as its own process, as it runs in production, on a free port. */
 export async function startApp(databaseUrl: string, env: Record<string, string> = {}): Promise<RunningApp> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'im-app-'));
@@ -41,21 +45,25 @@ export async function startApp(databaseUrl: string, env: Record<string, string> 
     /LISTENING (\d+)/,
   );
   const port = Number(match[1]);
-  return {
+  const app: RunningApp = {
     url: `http://127.0.0.1:${port}`,
     port,
     child,
     output,
     stop: async () => {
+      running.delete(app);
       child.kill('SIGTERM');
       const code = await exited(child);
       await fs.rm(dataDir, { recursive: true, force: true });
       return code;
     },
     kill: async () => {
+      running.delete(app);
       child.kill('SIGKILL');
       await exited(child);
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
+  running.add(app);
+  return app;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { SimulatedDevice } from '../../apps/simulator/src/device';
 import { query } from './database';
+import { expectStoredExactlyOnce } from './fleet';
 import { exited, freePort } from './processes';
 
 /** The shared Redis of the suite (REDIS_URL, else the local one); tests keep apart by prefix. */
@@ -118,25 +119,8 @@ export class Fleet {
   }
 
   /** Every acknowledged reading is in the database once, and nothing else is. */
-  async expectStoredExactlyOnce(databaseUrl: string): Promise<number> {
-    const rows = await query<{ device_id: string; seqs: string[]; rows: number }>(
-      databaseUrl,
-      `SELECT device_id, array_agg(seq::text) AS seqs, count(*)::int AS rows
-         FROM readings WHERE device_id = ANY($1) GROUP BY device_id`,
-      [this.world.map((d) => d.id)],
-    );
-    const byDevice = new Map(rows.map((r) => [r.device_id, r]));
-    let stored = 0;
-    this.world.forEach(({ id }, i) => {
-      const device = this.devices[i]!;
-      const row = byDevice.get(id);
-      const seqs = new Set((row?.seqs ?? []).map(Number));
-      expect(row?.rows ?? 0).toBe(seqs.size);
-      expect(seqs.size).toBe(device.acknowledgedSeqs.size);
-      for (const seq of device.acknowledgedSeqs) if (!seqs.has(seq)) throw new Error(`seq ${seq} of ${id} lost`);
-      stored += seqs.size;
-    });
-    return stored;
+  expectStoredExactlyOnce(databaseUrl: string): Promise<number> {
+    return expectStoredExactlyOnce(databaseUrl, this.world, this.devices);
   }
 }
 

@@ -13,8 +13,13 @@ function serverUrl(): string {
   return url;
 }
 
+export interface TestDatabase {
+  url: string;
+  drop: () => Promise<void>;
+}
+
 /** A fresh, empty database on the suite's server, for one test file. */
-export async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `im_test_${randomBytes(5).toString('hex')}`;
   const admin = new Client({ connectionString: serverUrl() });
   await admin.connect();

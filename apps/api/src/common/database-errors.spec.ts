@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable, loggableError, queryShape, uniqueViolation } from './database-errors';
+import { isDatabaseUnavailable, loggableError, queryShape, uniqueViolation } from './database-errors.js';
 
 /** An error as the `pg` driver raises it for a SQLSTATE. */
 function pgError(code: string, message: string, fields: Record<string, unknown> = {}): Error {

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig } from './config.js';
 
 describe('configuration of several instances', () => {
   it('runs as one instance without REDIS_URL', () => {

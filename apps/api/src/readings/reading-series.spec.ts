@@ -1,7 +1,7 @@
 import { downsample } from '#vitals';
-import { isoTime, ReadingSeries, type SeriesText } from './reading-series';
-import { trendPage } from './series-queries';
-import { SeriesCache, type StoredSeriesReading } from './series-cache';
+import { isoTime, ReadingSeries, type SeriesText } from './reading-series.js';
+import { trendPage } from './series-queries.js';
+import { SeriesCache, type StoredSeriesReading } from './series-cache.js';
 
 const T0 = Date.UTC(2026, 0, 1, 8) * 1000; // microseconds
 const SESSION = '30688c88-00b1-4789-8a9a-5deee656ef88';

@@ -1,4 +1,4 @@
-import { passwordWeakness } from './password-policy';
+import { passwordWeakness } from './password-policy.js';
 
 const COMMON = new Set(['password1234', 'monkey', 'iloveyou', '123456789012']);
 const weakness = (password: string, username: string | null = 'nurse.jones') =>

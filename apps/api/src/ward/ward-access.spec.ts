@@ -1,4 +1,4 @@
-import { verdictOf } from './ward-access';
+import { verdictOf } from './ward-access.js';
 
 const user = { id: 'u1', username: 'n', displayName: 'N', role: 'nurse' as const, siteIds: ['a'] };
 const credential = { user, jti: 'token-1', tokenVersion: 3, expiresAtMs: Date.now() + 60_000 };
