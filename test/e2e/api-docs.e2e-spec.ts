@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { startApp, type RunningApp } from '../support/app';
-import { createTestDatabase } from '../support/database';
+import type { RunningApp } from '../support/app';
+import { useApp } from '../support/harness';
 import { ROOT } from '../support/processes';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
@@ -26,18 +26,8 @@ function documentedRoutes(markdown: string): Set<string> {
 const OUTSIDE_OPENAPI = ['GET /metrics'];
 
 describe('docs/api.md against the OpenAPI document', () => {
-  let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url);
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  useApp({}, (started) => ({ app } = started));
 
   it('documents every route the service serves, and none it does not', async () => {
     const response = await fetch(`${app.url}/api/docs-json`);

@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ERROR_CODES, type ErrorCode } from '../../libs/contracts/src/index';
-import { startApp, type RunningApp } from '../support/app';
-import {
-  Api,
-  buildWorld,
-  connected,
-  connectSocket,
-  sessionBody,
-  unique,
-  type Response,
-  type World,
-} from '../support/api';
-import { createTestDatabase } from '../support/database';
+import type { RunningApp } from '../support/app';
+import { Api, connected, connectSocket, sessionBody, unique, type Response, type World } from '../support/api';
+import { useApp } from '../support/harness';
 
 const LOGIN_MAX_FAILURES = 3;
 
@@ -30,7 +21,6 @@ function expectError(response: Response, status: number, code: ErrorCode): void 
 }
 
 describe('error codes in every error body', () => {
-  let db: { url: string; drop: () => Promise<void> };
   let app: RunningApp;
   let world: World;
 
@@ -41,16 +31,10 @@ describe('error codes in every error body', () => {
     return { status: response.status, body: JSON.parse(text), headers: response.headers } as Response;
   }
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startApp(db.url, { LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES) });
-    world = await buildWorld(app.url, 1);
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await db?.drop();
-  });
+  useApp(
+    { env: { LOGIN_MAX_FAILURES: String(LOGIN_MAX_FAILURES) }, world: 1 },
+    (started) => ({ app, world } = started),
+  );
 
   it('gives refused input validation_failed: the validators, bad JSON, bad UTF-8, a bad path parameter', async () => {
     const invalid = await world.a.nurse.post('/sessions', { siteId: 'not-a-uuid' });

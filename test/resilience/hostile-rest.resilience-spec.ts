@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PHASES, ROLES, SIGN_OFF_MEANING_CODES } from '../../libs/contracts/src/index';
+import { isErrorCode, PHASES, ROLES, SIGN_OFF_MEANING_CODES } from '../../libs/contracts/src/index';
 import { mulberry32 } from '../../libs/vitals/src/index';
 import { sessionBody } from '../support/api';
 import { Problems, SEED, UUID, cases, pool, show } from '../support/hostile/values';
@@ -499,8 +499,19 @@ describe('hostile input', () => {
       const expected = c.expect === 'any4xx' ? status >= 400 && status < 500 : c.expect.includes(status);
       let problem = expected ? null : `answered ${status}: ${text.slice(0, 200)}`;
       if (!problem && !c.transport) {
-        const body = parseJson(text) as { statusCode?: unknown; error?: unknown; message?: unknown } | null;
-        if (!body || body.statusCode !== status || typeof body.error !== 'string' || typeof body.message !== 'string')
+        const body = parseJson(text) as {
+          statusCode?: unknown;
+          error?: unknown;
+          code?: unknown;
+          message?: unknown;
+        } | null;
+        if (
+          !body ||
+          body.statusCode !== status ||
+          typeof body.error !== 'string' ||
+          !isErrorCode(body.code) ||
+          typeof body.message !== 'string'
+        )
           problem = `the body is not the contract's error body: ${text.slice(0, 200)}`;
       }
       if (problem) problems.add(c.target, c.label, problem);

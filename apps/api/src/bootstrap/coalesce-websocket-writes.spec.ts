@@ -8,7 +8,7 @@ import {
   coalesce,
   coalesceWebSocketWrites,
   type CoalescingReport,
-} from './coalesce-websocket-writes';
+} from './coalesce-websocket-writes.js';
 
 /**
  * The patch reaches into engine.io and ws through a private field. These run the socket.io, engine.io

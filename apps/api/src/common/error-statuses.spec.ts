@@ -1,6 +1,6 @@
 import { ERROR_CODES, isErrorCode, READING_ERROR_CODES } from '#contracts';
-import { DomainError, STATUS_BY_CODE } from './domain-error';
-import { codeOfStatus, ERROR_STATUSES, reasonOfStatus } from './error-statuses';
+import { DomainError, STATUS_BY_CODE } from './domain-error.js';
+import { codeOfStatus, ERROR_STATUSES, reasonOfStatus } from './error-statuses.js';
 
 describe('error codes by status', () => {
   it.each([
