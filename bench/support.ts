@@ -5,15 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 
-/**
- * The service's V8 settings, as \`npm run start:prod\` and the image run it: a 32 MiB semi-space (ingest
- * throughput) and a heap ceiling of HEAP_LIMIT_MB (default 512 MiB), without which V8 sizes its heap from
- * the machine's memory and lets garbage pile up (README, "Memory").
- */
-export const SERVICE_NODE_ARGS = [
-  '--max-semi-space-size=32',
-  `--max-old-space-size=${process.env.HEAP_LIMIT_MB ?? 512}`,
-];
+/** The service's V8 settings, as `npm run start:prod` and the image run it (a 32 MiB semi-space: ingest throughput). */
+export const SERVICE_NODE_ARGS = ['--max-semi-space-size=32'];
 export const SERVICE_COMMAND = `node ${SERVICE_NODE_ARGS.join(' ')} dist/apps/api/src/main.js`;
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
