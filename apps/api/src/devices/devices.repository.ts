@@ -53,8 +53,13 @@ export class DevicesRepository {
     await manager.save(device);
   }
 
-  /** When the device was last heard from. */
-  async touch(id: string, at: Date): Promise<void> {
-    await this.devices.update({ id }, { lastSeenAt: at });
+  /** When each device was last heard from, in one statement. */
+  async touchAll(ids: string[], ats: Date[]): Promise<void> {
+    await this.devices.query(
+      `UPDATE devices d SET last_seen_at = v.at
+         FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
+        WHERE d.id = v.id AND (d.last_seen_at IS NULL OR d.last_seen_at < v.at)`,
+      [ids, ats],
+    );
   }
 }

@@ -5,6 +5,7 @@ import { Repository } from 'typeorm';
 import type { AuditContext } from '../audit/audit-context.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../identity/auth-user.js';
+import { Batcher } from '../common/batcher.js';
 import { DomainError } from '../common/domain-error.js';
 import { logger } from '../common/logger.js';
 import { DomainEvents } from '../events/domain-events.js';
@@ -62,9 +63,24 @@ function hl7Columns(source: Hl7Source | undefined) {
 /** How stale a device's "last seen" may be while it streams. */
 const SEEN_EVERY_MS = 30_000;
 
+interface Seen {
+  id: string;
+  at: Date;
+}
+
 @Injectable()
 export class DevicesService {
   private readonly lastWritten = new Map<string, number>();
+  /**
+   * "Last seen" writes, one statement for all the devices due in the same second: a clinic's monitors
+   * connect together and fall due together, and one small UPDATE each would take the database
+   * connections the readings are written on.
+   */
+  private readonly touches = new Batcher<Seen, void>((items) => this.touchAll(items), {
+    delayMs: 1_000,
+    maxBatch: 10_000,
+    maxConcurrent: 1,
+  });
 
   constructor(
     private readonly devices: DevicesRepository,
@@ -146,9 +162,22 @@ export class DevicesService {
     const at = Date.now();
     if (!now && at - (this.lastWritten.get(id) ?? 0) < SEEN_EVERY_MS) return;
     this.lastWritten.set(id, at);
-    void this.devices.touch(id, new Date(at)).catch((error: unknown) => {
-      this.lastWritten.delete(id);
-      logger.warn({ err: error, deviceId: id }, 'could not note when a device was last seen');
-    });
+    void this.touches.add({ id, at: new Date(at) }).catch(() => this.lastWritten.delete(id));
+  }
+
+  private async touchAll(items: Seen[]): Promise<void[]> {
+    // The newest time of each device (a connect and a reading may fall in the same batch).
+    const latest = new Map<string, Date>();
+    for (const { id, at } of items) {
+      const known = latest.get(id);
+      if (!known || at > known) latest.set(id, at);
+    }
+    try {
+      await this.devices.touchAll([...latest.keys()], [...latest.values()]);
+    } catch (error) {
+      logger.warn({ err: error, devices: latest.size }, 'could not note when devices were last seen');
+      throw error;
+    }
+    return items.map(() => undefined);
   }
 }
