@@ -47,6 +47,14 @@ function problemOf(error: AckError, reading: MappedReading): Hl7Problem {
   }
 }
 
+/** The database could not be reached: nothing was filed, and the gateway should resend the message. */
+const STORAGE_UNAVAILABLE: Hl7Problem = {
+  ack: 'AR',
+  code: 'unavailable',
+  hl7Error: 207,
+  message: 'Storage is unavailable; nothing was stored. Resend later',
+};
+
 const worse = (a: Hl7Problem | null, b: Hl7Problem) => (a === null || (a.ack === 'AE' && b.ack === 'AR') ? b : a);
 
 /**
@@ -87,18 +95,7 @@ export class Hl7Intake {
       return 'unavailable' as const;
     });
     if (device === 'unavailable') {
-      return this.refuse(
-        message,
-        {
-          ack: 'AR',
-          code: 'unavailable',
-          hl7Error: 207,
-          message: 'Storage is unavailable; nothing was stored. Resend later',
-        },
-        read.controlId,
-        read.source,
-        null,
-      );
+      return this.refuse(message, STORAGE_UNAVAILABLE, read.controlId, read.source, null);
     }
     if (device === null || device === 'ambiguous') {
       const text =
@@ -154,18 +151,7 @@ export class Hl7Intake {
       firstSeq = claim.firstSeq;
     } catch (error) {
       logger.warn({ err: error, deviceId: device.deviceId }, 'HL7 message not filed: the database is unavailable');
-      return this.refuse(
-        message,
-        {
-          ack: 'AR',
-          code: 'unavailable',
-          hl7Error: 207,
-          message: 'Storage is unavailable; nothing was stored. Resend later',
-        },
-        read.controlId,
-        read.source,
-        device,
-      );
+      return this.refuse(message, STORAGE_UNAVAILABLE, read.controlId, read.source, device);
     }
     const acks: ReadingAck[] = await Promise.all(
       inputs.map((input, i) => this.ingest.ingest(device.deviceId, { ...input, seq: firstSeq + i })),
