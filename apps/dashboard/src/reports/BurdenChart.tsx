@@ -1,6 +1,7 @@
 import type { AlarmBurdenDay } from '#contracts';
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
+import { followWidth } from '../components/chart-width';
 
 /** Per day: the engine's alerts against a plain threshold monitor's alarms (log scale: they differ by orders). */
 export function BurdenChart({ days }: { days: AlarmBurdenDay[] }) {
@@ -45,12 +46,7 @@ export function BurdenChart({ days }: { days: AlarmBurdenDay[] }) {
       data,
       element,
     );
-    const resize = new ResizeObserver(() => chart.setSize({ width: element.clientWidth, height: 260 }));
-    resize.observe(element);
-    return () => {
-      resize.disconnect();
-      chart.destroy();
-    };
+    return followWidth(chart, element);
   }, [days]);
   return <div ref={box} className="chart burden-chart" role="img" aria-label="Alerts and threshold alarms per day" />;
 }

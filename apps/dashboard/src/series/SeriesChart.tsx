@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
+import { followWidth } from '../components/chart-width';
 import type { SeriesInfusion } from '#contracts';
 
 /** Peak rises above baseline (mmHg, /min) across infusions 1…n, one point per infusion. */
@@ -40,12 +41,7 @@ export function SeriesChart({ infusions }: { infusions: SeriesInfusion[] }) {
       data,
       element,
     );
-    const resize = new ResizeObserver(() => chart.setSize({ width: element.clientWidth, height: 260 }));
-    resize.observe(element);
-    return () => {
-      resize.disconnect();
-      chart.destroy();
-    };
+    return followWidth(chart, element);
   }, [infusions]);
   return <div ref={box} className="chart series-chart" role="img" aria-label="Peak rises across infusions" />;
 }

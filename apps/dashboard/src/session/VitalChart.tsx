@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
+import { followWidth } from '../components/chart-width';
 import { type Band, type Column, type Episode, latestIndex, LIMIT, type Limit, NORMAL_BAND } from './chart-data';
 
 export interface LegendEntry {
@@ -70,11 +71,9 @@ export function VitalChart(props: VitalChartProps) {
       element,
     );
     chart.current = made;
-    const resize = new ResizeObserver(() => made.setSize({ width: element.clientWidth, height }));
-    resize.observe(element);
+    const stop = followWidth(made, element);
     return () => {
-      resize.disconnect();
-      made.destroy();
+      stop();
       chart.current = null;
     };
   }, [series, axes, scales, height]);
