@@ -142,17 +142,16 @@ async function memoryBreakdown(url: string): Promise<string> {
         .split('\n')
         .find((line) => line.startsWith(`${series} `))
         ?.split(' ')[1] ?? NaN,
-    ) /
-    1024 /
-    1024;
+    );
+  const inMiB = (series: string) => (value(series) / 1024 / 1024).toFixed(0);
   const spaces = ['new', 'old', 'code', 'large_object']
-    .map((space) => `${space} ${value(`nodejs_heap_space_size_total_bytes{space="${space}"}`).toFixed(0)}`)
+    .map((space) => `${space} ${inMiB(`nodejs_heap_space_size_total_bytes{space="${space}"}`)}`)
     .join(', ');
   return (
-    `RSS ${value('process_resident_memory_bytes').toFixed(0)} MiB: V8 heap ${value('nodejs_heap_size_total_bytes').toFixed(0)} ` +
-    `committed (${value('nodejs_heap_size_used_bytes').toFixed(0)} used; ${spaces}), ` +
-    `external ${value('nodejs_external_memory_bytes').toFixed(0)} MiB; ` +
-    `${(value('nodejs_gc_duration_seconds_count{kind="major"}') * 1024 * 1024).toFixed(0)} full collections so far`
+    `RSS ${inMiB('process_resident_memory_bytes')} MiB: V8 heap ${inMiB('nodejs_heap_size_total_bytes')} ` +
+    `committed (${inMiB('nodejs_heap_size_used_bytes')} used; ${spaces}), ` +
+    `external ${inMiB('nodejs_external_memory_bytes')} MiB; ` +
+    `${value('nodejs_gc_duration_seconds_count{kind="major"}')} full collections so far`
   );
 }
 
