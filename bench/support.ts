@@ -1,15 +1,31 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { promises as fs, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 
-/** The service's V8 settings, as `npm run start:prod` and the image run it (a 32 MiB semi-space: ingest throughput). */
-export const SERVICE_NODE_ARGS = ['--max-semi-space-size=32'];
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * The service's V8 settings, read from `npm run start:prod` (which the image's command repeats), so a
+ * benchmark runs the service as production does: a 32 MiB semi-space (ingest throughput) and a heap
+ * that grows 50 % past the live objects before a full collection (memory per session).
+ */
+export const SERVICE_NODE_ARGS = nodeArgsOf(
+  (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[
+    'start:prod'
+  ]!,
+);
 export const SERVICE_COMMAND = `node ${SERVICE_NODE_ARGS.join(' ')} dist/apps/api/src/main.js`;
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The options a `node … script.js` command line gives Node itself: `--max-semi-space-size=32`, …. */
+export function nodeArgsOf(command: string): string[] {
+  const words = command.trim().split(/\s+/);
+  if (words[0] !== 'node') throw new Error(`not a node command: ${command}`);
+  const script = words.findIndex((word, i) => i > 0 && !word.startsWith('-'));
+  return words.slice(1, script < 0 ? undefined : script);
+}
 export const BENCHMARKS_FILE = path.join(ROOT, 'docs', 'BENCHMARKS.md');
 export const RELIABILITY_FILE = path.join(ROOT, 'docs', 'RELIABILITY.md');
 
