@@ -192,7 +192,9 @@ try {
       break;
     }
     const backfill = await pool.backfill('service', BASELINE_SECONDS);
-    timings.push(`baseline ${lap()}`);
+    timings.push(
+      `baseline ${lap()}${backfill.resent > 0 ? ` (${fmt(backfill.resent)} readings resent after \`unavailable\`)` : ''}`,
+    );
     if (backfill.refused > 0) {
       stopReason = `at ${fmt(target)} sessions ${backfill.refused} baseline readings were refused`;
       break;

@@ -95,10 +95,16 @@ export class PacedPool {
     };
   }
 
-  /** Sends each device added since the last backfill its past `seconds` seconds in one `readings` batch. */
-  async backfill(group: string, seconds: number): Promise<{ refused: number }> {
-    const results = await this.all<{ refused: number }>({ type: 'backfill', group, seconds });
-    return { refused: results.reduce((n, r) => n + r.refused, 0) };
+  /**
+   * Sends each device added since the last backfill its past `seconds` seconds in one `readings` batch;
+   * readings refused as `unavailable` are sent again later, as a monitor would (`resent` counts them).
+   */
+  async backfill(group: string, seconds: number): Promise<{ refused: number; resent: number }> {
+    const results = await this.all<{ refused: number; resent: number }>({ type: 'backfill', group, seconds });
+    return {
+      refused: results.reduce((n, r) => n + r.refused, 0),
+      resent: results.reduce((n, r) => n + r.resent, 0),
+    };
   }
 
   /** (Re)starts the group's 1 Hz sending, devices added since included. */

@@ -81,6 +81,9 @@ class Window {
 const PHI = (Math.sqrt(5) - 1) / 2;
 const phaseOf = (index: number) => ((index * PHI) % 1) * 1000;
 
+/** How often a baseline batch is sent at most while the service answers `unavailable`. */
+const BACKFILL_ATTEMPTS = 30;
+
 const groups = new Map<string, Group>();
 let current: Window | null = null;
 // The histogram records the time between its timer's ticks: the delay is what exceeds the resolution.
@@ -211,24 +214,38 @@ async function backfill(command: Extract<Command, { type: 'backfill' }>) {
   const group = groupOf(command.group);
   const now = Date.now();
   let refused = 0;
+  let resent = 0;
   await Promise.all(
     [...group.added, ...group.scheduled]
       .filter((device) => !device.backfilled)
       .map(async (device) => {
         device.backfilled = true;
-        const batch = Array.from({ length: command.seconds }, (_, i) => ({
+        let batch = Array.from({ length: command.seconds }, (_, i) => ({
           seq: ++device.seq,
           recordedAt: new Date(now - (command.seconds - i) * 1000).toISOString(),
           hr: 72,
           spo2: 98,
           ...(i % 30 === 0 ? { sbp: 120, dbp: 80 } : {}),
         }));
-        const ack = (await device.socket.timeout(120_000).emitWithAck('readings', batch)) as Ack;
-        if (!ack.ok) refused += batch.length;
-        else refused += ack.results!.filter((r) => !r.ok).length;
+        // As a monitor does: what the service refused as `unavailable` (too busy) is sent again later.
+        for (let attempt = 0; batch.length > 0; attempt++) {
+          // Backing off: 1 s, 2 s, 4 s, then 8 s between attempts, each ± half, so resends spread out.
+          const backoffMs = 1000 * 2 ** Math.min(attempt - 1, 3) * (0.5 + Math.random());
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, backoffMs));
+          const ack = (await device.socket.timeout(120_000).emitWithAck('readings', batch)) as Ack;
+          if (!ack.ok) {
+            refused += batch.length;
+            return;
+          }
+          const again = batch.filter((_, i) => ack.results![i]!.error?.code === 'unavailable');
+          refused += ack.results!.filter((r) => !r.ok && r.error?.code !== 'unavailable').length;
+          if (attempt === BACKFILL_ATTEMPTS - 1) refused += again.length;
+          else resent += again.length;
+          batch = attempt === BACKFILL_ATTEMPTS - 1 ? [] : again;
+        }
       }),
   );
-  return { refused };
+  return { refused, resent };
 }
 
 async function collect(command: Extract<Command, { type: 'collect' }>): Promise<WorkerWindow> {

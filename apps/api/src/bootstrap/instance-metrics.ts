@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { AlertsService } from '../alerts/alerts.service.js';
 import type { WsAdapter } from './ws-adapter.js';
+import { IngestService } from '../ingest/ingest.service.js';
 import { LIMIT_STORE, type LimitStore } from '../common/limit-store.js';
 import { Metrics } from '../common/metrics.js';
 import { RedisLimitStore } from '../common/redis-limit-store.js';
@@ -21,6 +22,12 @@ export function registerInstanceMetrics(app: INestApplication, sockets: WsAdapte
   metrics.gauge('im_db_pool_waiting', 'Queries waiting for a free database connection', () => pool.waitingCount);
   metrics.gauge('im_db_pool_connections', 'Database connections open in the pool', () => pool.totalCount);
   metrics.gauge('im_db_pool_idle', 'Idle database connections in the pool', () => pool.idleCount);
+  const ingest = app.get(IngestService);
+  metrics.gauge(
+    'im_ingest_in_flight',
+    'Readings received and not yet acknowledged (refused beyond INGEST_MAX_IN_FLIGHT)',
+    () => ingest.readingsInFlight,
+  );
   metrics.gauge('im_engines_owned', 'Detection engines this instance runs', () => alerts.ownedEngines);
   metrics.gauge('im_sessions_open', 'Open sessions in the database (NaN when it does not answer)', async () => {
     try {

@@ -18,6 +18,8 @@ export interface AppConfig {
   deviceRateBurst: number;
   ingestFlushMs: number;
   ingestMaxBatch: number;
+  /** Most readings between arrival and acknowledgement, over all devices; more are refused (`unavailable`). */
+  ingestMaxInFlight: number;
   loginMaxFailures: number;
   loginLockoutSeconds: number;
   corsOrigin: string | null;
@@ -119,6 +121,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     deviceRateBurst: integer(env, 'DEVICE_RATE_BURST', 2000, 1, 1000000, problems),
     ingestFlushMs: integer(env, 'INGEST_FLUSH_MS', 4, 0, 1000, problems),
     ingestMaxBatch: integer(env, 'INGEST_MAX_BATCH', 2000, 1, 20000, problems),
+    ingestMaxInFlight: integer(env, 'INGEST_MAX_IN_FLIGHT', 50_000, 1, 1_000_000, problems),
     loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000, problems),
     loginLockoutSeconds: integer(env, 'LOGIN_LOCKOUT_SECONDS', 300, 1, 86400, problems),
     corsOrigin: env.CORS_ORIGIN?.trim() || null,

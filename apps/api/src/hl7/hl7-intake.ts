@@ -153,8 +153,9 @@ export class Hl7Intake {
       logger.warn({ err: error, deviceId: device.deviceId }, 'HL7 message not filed: the database is unavailable');
       return this.refuse(message, STORAGE_UNAVAILABLE, read.controlId, read.source, device);
     }
-    const acks: ReadingAck[] = await Promise.all(
-      inputs.map((input, i) => this.ingest.ingest(device.deviceId, { ...input, seq: firstSeq + i })),
+    const acks: ReadingAck[] = await this.ingest.ingestAll(
+      device.deviceId,
+      inputs.map((input, i) => ({ ...input, seq: firstSeq + i })),
     );
     let problem: Hl7Problem | null = null;
     let stored = 0;
