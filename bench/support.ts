@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
+import { nodeArgsOf } from './node-args.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -19,13 +20,6 @@ export const SERVICE_NODE_ARGS = nodeArgsOf(
 );
 export const SERVICE_COMMAND = `node ${SERVICE_NODE_ARGS.join(' ')} dist/apps/api/src/main.js`;
 
-/** The options a `node … script.js` command line gives Node itself: `--max-semi-space-size=32`, …. */
-export function nodeArgsOf(command: string): string[] {
-  const words = command.trim().split(/\s+/);
-  if (words[0] !== 'node') throw new Error(`not a node command: ${command}`);
-  const script = words.findIndex((word, i) => i > 0 && !word.startsWith('-'));
-  return words.slice(1, script < 0 ? undefined : script);
-}
 export const BENCHMARKS_FILE = path.join(ROOT, 'docs', 'BENCHMARKS.md');
 export const RELIABILITY_FILE = path.join(ROOT, 'docs', 'RELIABILITY.md');
 

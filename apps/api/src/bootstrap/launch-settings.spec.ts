@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { nodeArgsOf } from '../../../../bench/node-args.js';
 
 /**
  * The service's V8 settings are written in three places that must agree: `npm run start:prod` (which
@@ -9,24 +10,16 @@ import path from 'node:path';
 const ROOT = path.resolve(__dirname, '../../../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 
-/** The `--…` options between `node` and the script in a command line. */
-function nodeOptions(command: string): string[] {
-  const after = command.slice(command.indexOf('node ') + 'node '.length);
-  return after
-    .split(/\s+/)
-    .filter((word, i, words) => word.startsWith('--') && words.slice(0, i).every((w) => w.startsWith('--')));
-}
-
 describe('the V8 settings the service runs with', () => {
   const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
-  const production = nodeOptions(scripts['start:prod']!);
+  const production = nodeArgsOf(scripts['start:prod']!);
 
   it('start:prod bounds the heap growth and sizes the young generation', () => {
     expect(production).toEqual(expect.arrayContaining(['--max-semi-space-size=32', '--heap-growing-percent=50']));
   });
 
   it('the demo runs with the same settings', () => {
-    expect(nodeOptions(scripts.start!)).toEqual(production);
+    expect(nodeArgsOf(scripts.start!)).toEqual(production);
   });
 
   it("the image's command runs with the same settings", () => {
@@ -34,7 +27,7 @@ describe('the V8 settings the service runs with', () => {
     expect(cmd).not.toBeNull();
     const words = JSON.parse(cmd![1]!) as string[];
     expect(words[0]).toBe('node');
-    expect(words.slice(1, -1)).toEqual(production);
+    expect(nodeArgsOf(words.join(' '))).toEqual(production);
     expect(words.at(-1)).toBe('dist/apps/api/src/main.js');
   });
 });
