@@ -227,22 +227,24 @@ async function backfill(command: Extract<Command, { type: 'backfill' }>) {
           spo2: 98,
           ...(i % 30 === 0 ? { sbp: 120, dbp: 80 } : {}),
         }));
-        // As a monitor does: what the service refused as `unavailable` (too busy) is sent again later.
-        for (let attempt = 0; batch.length > 0; attempt++) {
-          // Backing off: 1 s, 2 s, 4 s, then 8 s between attempts, each ± half, so resends spread out.
-          const backoffMs = 1000 * 2 ** Math.min(attempt - 1, 3) * (0.5 + Math.random());
-          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, backoffMs));
+        // As a monitor does: what the service refused as `unavailable` (too busy) is sent again later,
+        // backing off 1 s, 2 s, 4 s, then 8 s between attempts, each ± half, so resends spread out.
+        for (let attempt = 0; batch.length > 0 && attempt < BACKFILL_ATTEMPTS; attempt++) {
+          if (attempt > 0) {
+            resent += batch.length;
+            const backoffMs = 1000 * 2 ** Math.min(attempt - 1, 3) * (0.5 + Math.random());
+            await new Promise((resolve) => setTimeout(resolve, backoffMs));
+          }
           const ack = (await device.socket.timeout(120_000).emitWithAck('readings', batch)) as Ack;
           if (!ack.ok) {
             refused += batch.length;
             return;
           }
-          const again = batch.filter((_, i) => ack.results![i]!.error?.code === 'unavailable');
           refused += ack.results!.filter((r) => !r.ok && r.error?.code !== 'unavailable').length;
-          if (attempt === BACKFILL_ATTEMPTS - 1) refused += again.length;
-          else resent += again.length;
-          batch = attempt === BACKFILL_ATTEMPTS - 1 ? [] : again;
+          batch = batch.filter((_, i) => ack.results![i]!.error?.code === 'unavailable');
         }
+        // Still refused after the last attempt.
+        refused += batch.length;
       }),
   );
   return { refused, resent };
