@@ -6,13 +6,14 @@
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { Phase } from '#contracts';
 import type { AuditContext } from '../../apps/api/src/audit/audit-context.js';
 import { ClusterSignals } from '../../apps/api/src/cluster/cluster-signals.js';
 import type { RedisConnection } from '../../apps/api/src/cluster/redis-connection.js';
 import { type AppConfig, loadConfig } from '../../apps/api/src/config/config.js';
 import { dataSourceOptions } from '../../apps/api/src/database/data-source-options.js';
+import { createDataSource } from '../../apps/api/src/database/connection-loss.js';
 
 function env(name: string): string {
   const value = process.env[name];
@@ -42,7 +43,7 @@ export async function cloneDatabase(poolSize = 4): Promise<MediumDatabase> {
   await admin(`CREATE DATABASE ${name} TEMPLATE ${env('MEDIUM_TEMPLATE_DATABASE')}`);
   const url = new URL(env('DATABASE_URL'));
   url.pathname = `/${name}`;
-  const dataSource = new DataSource(dataSourceOptions(url.toString(), poolSize));
+  const dataSource = createDataSource(dataSourceOptions(url.toString(), poolSize));
   await dataSource.initialize();
   return {
     dataSource,

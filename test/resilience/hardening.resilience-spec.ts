@@ -118,31 +118,54 @@ describe('503 while PostgreSQL refuses connections (finding 6)', () => {
     const nurse = world.a.nurse;
     const { id } = await nurse.ok('/sessions', sessionBody(world.a.siteId, world.a.devices[0]!.id, world.protocolId));
 
-    const attempts = () =>
-      Promise.all([
-        nurse.get(`/sessions/${id}`),
-        nurse.get('/sessions'),
-        nurse.get(`/sessions/${id}/readings`),
-        nurse.get(`/sessions/${id}/alerts`),
-        world.admin.get('/audit'),
-        world.admin.get('/users'),
-        new Api(app.url).post('/auth/login', { username: ADMIN.username, password: ADMIN.password }),
-        nurse.post('/sessions', sessionBody(world.a.siteId, world.a.devices[1]!.id, world.protocolId)),
-      ]);
+    const requests: [string, () => Promise<{ status: number; body: unknown }>][] = [
+      ['GET /sessions/:id', () => nurse.get(`/sessions/${id}`)],
+      ['GET /sessions', () => nurse.get('/sessions')],
+      ['GET /sessions/:id/readings', () => nurse.get(`/sessions/${id}/readings`)],
+      ['GET /sessions/:id/alerts', () => nurse.get(`/sessions/${id}/alerts`)],
+      ['GET /audit', () => world.admin.get('/audit')],
+      ['GET /users', () => world.admin.get('/users')],
+      [
+        'POST /auth/login',
+        () => new Api(app.url).post('/auth/login', { username: ADMIN.username, password: ADMIN.password }),
+      ],
+      [
+        'POST /sessions',
+        () => nurse.post('/sessions', sessionBody(world.a.siteId, world.a.devices[1]!.id, world.protocolId)),
+      ],
+    ];
+    const attempts = () => Promise.all(requests.map(([, request]) => request()));
 
     // Requests in flight while PostgreSQL shuts down (fast shutdown: open connections and
-    // transactions are ended by the server, 57P01), then while it refuses connections.
-    const seen = new Map<number, number>();
-    const wrong: unknown[] = []; // each 5xx other than 503, with its body: what to look for in the log
+    // transactions are ended by the server, 57P01), then while it refuses connections. Each 5xx
+    // other than 503, and each request the service closed without an answer, is kept with what
+    // to look for in the service's log.
+    const wrong: unknown[] = [];
+    let stoppedAt = 0;
+    /** Milliseconds since PostgreSQL was told to stop, null before. */
+    const sinceStop = () => (stoppedAt ? Date.now() - stoppedAt : null);
     let running = true;
     const load = (async () => {
       while (running)
-        for (const answer of await attempts()) {
-          seen.set(answer.status, (seen.get(answer.status) ?? 0) + 1);
-          if (answer.status >= 500 && answer.status !== 503) wrong.push({ status: answer.status, body: answer.body });
-        }
+        await Promise.all(
+          requests.map(async ([route, request]) => {
+            const sent = sinceStop();
+            try {
+              const answer = await request();
+              if (answer.status >= 500 && answer.status !== 503) wrong.push({ route, ...answer });
+            } catch (error) {
+              const cause = (error as { cause?: { message?: string } }).cause?.message;
+              wrong.push({
+                route,
+                noAnswer: cause ?? String(error),
+                msSinceStop: { sent, failed: sinceStop() },
+              });
+            }
+          }),
+        );
     })();
     await new Promise((resolve) => setTimeout(resolve, 300));
+    stoppedAt = Date.now();
     await database.stop();
     await new Promise((resolve) => setTimeout(resolve, 500));
     running = false;
@@ -152,7 +175,11 @@ describe('503 while PostgreSQL refuses connections (finding 6)', () => {
         .output()
         .split('\n')
         .filter((line) => /"level":(50|60)/.test(line));
-    expect({ wrong, log: wrong.length > 0 ? errorLines() : [] }).toEqual({ wrong: [], log: [] });
+    expect({ wrong, log: wrong.length > 0 ? errorLines() : [], exitCode: app.child.exitCode }).toEqual({
+      wrong: [],
+      log: [],
+      exitCode: null,
+    });
     for (let round = 0; round < 2; round++) {
       for (const answer of await attempts()) {
         expect(answer.status).toBe(503);

@@ -37,6 +37,7 @@ import { SessionStory } from '../discharge/session-story.js';
 import { TestClockController } from '../demo/test-clock.controller.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
+import { createDataSource } from '../database/connection-loss.js';
 import { ENTITIES } from '../database/entities.js';
 import { DemoAccounts } from '../demo/demo-accounts.js';
 import { DevicesController } from '../devices/devices.controller.js';
@@ -95,7 +96,10 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRoot({ ...dataSourceOptions(databaseUrl, 20), migrationsRun: true }),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...dataSourceOptions(databaseUrl, 20), migrationsRun: true }),
+          dataSourceFactory: async (options) => createDataSource(options!),
+        }),
         TypeOrmModule.forFeature(ENTITIES),
         // A KeyObject, not the string: given a string, the token library first tries to read it as a
         // public key on every verification (~0.35 ms of CPU per request against ~0.01 ms). The tokens
