@@ -141,7 +141,8 @@ describe('a simulated chair', () => {
     try {
       const admin = await new Api(app.url).login(ADMIN.username, ADMIN.password);
       let session: { id: string; phase: string } | undefined;
-      // The baseline gate needs 60 s of data, then 10 s of infusion and 15–23 s of recovery.
+      // The gate's 60 s of baseline data go out at once, stamped with the minute before the session
+      // opened (time compressed); then 2.5 s of baseline, 10 s of infusion and 15–23 s of recovery.
       await eventually(async () => {
         const events = (await admin.get(`/audit?action=session.signoff&siteId=${simulation.siteId}`)).body.items;
         expect(events).toHaveLength(1);

@@ -34,6 +34,9 @@ export interface ChairOptions {
 
 class Ended extends Error {}
 
+/** Seconds of baseline data before an infusion start is tried: the gate's 60 s and a margin. */
+const BASELINE_GATE_SECONDS = 65;
+
 /**
  * One chair of a clinic, patient after patient: creates the session (as staff do), streams the
  * patient's vitals through the chair's device, starts the infusion when the baseline is in, ends
@@ -95,18 +98,35 @@ export class SimulatedChair {
     let infusionStartedAt: number | null = null;
     let nextCuff = 0;
     const random = mulberry32(options.seed);
+    const cuffInterval = () => Math.max(2, (180 + random() * 120) / speed) * 1000;
+    // The baseline: its simulated minutes, and at least the 60 s of data the gate asks for, which it
+    // measures on the readings' own times. Time compressed, that minute would be most of the run:
+    // the monitor went on before the session was opened, and what it took in that time (up to
+    // BASELINE_GATE_SECONDS, with two cuff readings) goes out at once; the service takes readings up
+    // to 5 minutes older than their session.
+    const extra = this.patients === 1 ? (options.firstBaselineExtraSeconds ?? 0) : 0;
+    const baselineSeconds = ((options.baselineMinutes ?? 10) * 60) / speed + extra;
+    const taken = speed > 1 ? Math.max(0, Math.ceil(BASELINE_GATE_SECONDS - baselineSeconds)) : 0;
+    if (taken > 0) {
+      const now = Date.now();
+      options.device.sendTaken(
+        Array.from({ length: taken }, (_, i) => ({
+          measurements: patient.sample(null, speed, 1, i === 0 || i === Math.floor(taken / 2)),
+          recordedAt: new Date(now - (taken - i) * 1000),
+        })),
+      );
+      nextCuff = now + cuffInterval();
+    }
     const timer = setInterval(() => {
       if (!open()) return;
       const now = Date.now();
       const minutes = infusionStartedAt === null ? null : ((now - infusionStartedAt) / 60_000) * speed;
       const cuff = now >= nextCuff;
-      if (cuff) nextCuff = now + Math.max(2, (180 + random() * 120) / speed) * 1000;
+      if (cuff) nextCuff = now + cuffInterval();
       options.device.send(patient.sample(minutes, speed, 1, cuff));
     }, 1000);
     try {
-      // The baseline: its simulated minutes, and at least the 60 s of data the gate asks for.
-      const extra = this.patients === 1 ? (options.firstBaselineExtraSeconds ?? 0) : 0;
-      await this.wait(Math.max(((options.baselineMinutes ?? 10) * 60) / speed, 65) + extra, open);
+      await this.wait(Math.max(baselineSeconds, BASELINE_GATE_SECONDS - taken), open);
       infusionStartedAt = await this.startInfusion(sessionId, open);
       options.log(`${options.name}: infusion started`);
       await this.wait((patient.infusionMinutes * 60) / speed, open);
@@ -134,7 +154,8 @@ export class SimulatedChair {
       for (const key of ['hr', 'sbp', 'dbp', 'map', 'spo2', 'rr'] as const)
         if (sample[key] !== null) values[key] = sample[key];
       if (Object.keys(values).length > 0) options.device.send(values);
-      const due = infusionStartSeconds === null ? t >= 65 * options.speed : t >= infusionStartSeconds;
+      const due =
+        infusionStartSeconds === null ? t >= BASELINE_GATE_SECONDS * options.speed : t >= infusionStartSeconds;
       if (!infusing && due) infusing = await this.tryInfusionStart(sessionId);
     }
     options.log(`${options.name}: recording replayed (${samples.length} samples)`);

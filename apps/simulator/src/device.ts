@@ -121,10 +121,21 @@ export class SimulatedDevice extends EventEmitter {
 
   /** Stamps a reading with the next seq and the current time, keeps it, and sends it. */
   send(measurements: Measurements, recordedAt = new Date()): Reading {
+    const reading = this.keep(measurements, recordedAt);
+    if (this.ready) this.transmit([reading]);
+    return reading;
+  }
+
+  /** Readings taken earlier (the monitor's buffer), oldest first: kept, and sent together as batches. */
+  sendTaken(taken: { measurements: Measurements; recordedAt: Date }[]): void {
+    for (const { measurements, recordedAt } of taken) this.keep(measurements, recordedAt);
+    this.flush();
+  }
+
+  private keep(measurements: Measurements, recordedAt: Date): Reading {
     const reading: Reading = { seq: this.nextSeq++, recordedAt: recordedAt.toISOString(), ...measurements };
     this.outbox.set(reading.seq, reading);
     this.stats.sent++;
-    if (this.ready) this.transmit([reading]);
     return reading;
   }
 

@@ -17,7 +17,9 @@
  *
  * Sessions are run by a clinician of the site, made for the run by the admin (or SIM_STAFF_USERNAME
  * and SIM_STAFF_PASSWORD). Readings carry the real time of sending; with --speed above 1 the patient's
- * physiology runs faster while the device still sends one reading per second.
+ * physiology runs faster while the device still sends one reading per second, and the first minute of
+ * baseline data (which the infusion-start gate measures on the readings' own times) is sent at once,
+ * stamped with the minute before the session opened, as a monitor put on before it would have.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
