@@ -1,6 +1,6 @@
 import type { Alert } from '../../libs/contracts/src/index';
 import { startApp, type RunningApp } from '../support/app';
-import { connectWard, eventually, type World } from '../support/api';
+import { connectWard, eventually, unique, type World } from '../support/api';
 import { query } from '../support/database';
 import { LiveMonitor } from './live-monitor';
 import { useApp } from '../support/harness';
@@ -123,11 +123,33 @@ describe('alerts over real sockets', () => {
     monitor.close();
   });
 
-  it('saves the engine state every 15 s while readings flow, and raises signal_lost 60 s after the last reading', async () => {
+  it('saves the engine state every 15 s while readings flow, and raises signal_lost the protocol’s seconds after the last reading', async () => {
+    // A clinic's protocol with signal_lost after 10 s of silence and episodes ending after 3 s of
+    // normal signal, instead of the defaults' 60 s and 30 s (whose values the unit tests hold): the
+    // same rules on the real clock, in a fraction of the time.
+    const protocols = (await world.admin.get('/protocols')).body as {
+      id: string;
+      rules: { signalLost: object; episode: object };
+    }[];
+    const { rules } = protocols.find((p) => p.id === world.protocolId)!;
+    const protocol = await world.admin.ok('/protocols', {
+      key: unique('quick-signal-lost'),
+      name: 'IV ketamine, signal lost after 10 s',
+      route: 'iv',
+      rules: {
+        ...rules,
+        signalLost: { ...rules.signalLost, noReadingSeconds: 10 },
+        episode: { ...rules.episode, clearSeconds: 3 },
+      },
+    });
     const ward = await connectWard(world.a.nurse);
     const alerts: Alert[] = [];
     ward.socket.on('alert', (alert: Alert) => alerts.push(alert));
-    const { session, monitor } = await chair('Silent chair');
+    const { session, monitor } = await LiveMonitor.atChair(world, app.url, {
+      deviceName: 'Silent chair',
+      extra: { chair: 'Silent chair' },
+      protocolId: protocol.id,
+    });
     await monitor.baseline(120, 80);
     await world.a.nurse.ok(`/sessions/${session.id}/infusion-start`, {});
 
@@ -158,23 +180,24 @@ describe('alerts over real sockets', () => {
         expect(alerts.find((a) => a.sessionId === session.id && a.kind === 'signal_lost')).toMatchObject({
           state: 'active',
           severity: 'medium',
-          message: 'No reading for 60 s',
+          message: 'No reading for 10 s',
         }),
-      80_000,
+      30_000,
     );
     const lost = alerts.find((a) => a.sessionId === session.id && a.kind === 'signal_lost')!;
-    // Stamped 60 s after the last reading's recordedAt (the reading was sent about a second before).
-    expect(Date.parse(lost.openedAt) - lastReadingMs).toBeGreaterThan(59_000);
-    expect(Date.parse(lost.openedAt) - lastReadingMs).toBeLessThan(62_000);
+    // Stamped 10 s after the last reading's recordedAt (the reading was sent about a second before).
+    expect(Date.parse(lost.openedAt) - lastReadingMs).toBeGreaterThan(9_000);
+    expect(Date.parse(lost.openedAt) - lastReadingMs).toBeLessThan(12_000);
 
-    // The signal is back once it has lasted 30 s: the monitor sends the last 30 s it buffered.
-    await monitor.stream(31, () => ({ hr: 72, spo2: 98 }));
+    // The signal is back once it has lasted 3 s: the monitor sends the last 5 s it buffered, all
+    // taken after the alert's onset (it is announced 5 s after it, when the tick's grace is over).
+    await monitor.stream(5, () => ({ hr: 72, spo2: 98 }));
     await eventually(() => expect(alerts.filter((a) => a.id === lost.id).at(-1)).toMatchObject({ state: 'resolved' }));
     const stored = (await world.a.nurse.get(`/sessions/${session.id}/alerts`)).body as Alert[];
     expect(stored.filter((a) => a.kind === 'signal_lost')).toHaveLength(1);
     ward.close();
     monitor.close();
-  }, 180_000);
+  }, 120_000);
 
   it('continues the same alert after the service is killed mid-episode, without raising it twice', async () => {
     const { session, monitor, device } = await chair('Crash chair');

@@ -21,11 +21,18 @@ export class LiveMonitor {
   static async atChair(
     world: World,
     baseUrl: string,
-    options: { site?: Pick<SiteWorld, 'siteId' | 'nurse'>; deviceName?: string; extra?: object } = {},
+    options: {
+      site?: Pick<SiteWorld, 'siteId' | 'nurse'>;
+      deviceName?: string;
+      extra?: object;
+      /** The session's protocol (default: the seeded IV protocol). */
+      protocolId?: string;
+    } = {},
   ) {
     const { siteId, nurse } = options.site ?? world.a;
     const device = await world.admin.ok('/devices', { siteId, name: options.deviceName ?? unique('monitor') });
-    const session = await nurse.ok('/sessions', sessionBody(siteId, device.id, world.protocolId, options.extra));
+    const protocolId = options.protocolId ?? world.protocolId;
+    const session = await nurse.ok('/sessions', sessionBody(siteId, device.id, protocolId, options.extra));
     const monitor = await LiveMonitor.connect(baseUrl, device.token);
     return { device, session, monitor };
   }
