@@ -231,7 +231,30 @@ describe('requests that trickle (finding 9)', () => {
     });
   }
 
-  it('closes a body or headers sent at 1 byte per 5 s within the bound, while sockets stay up', async () => {
+  /**
+   * Sends a request on a raw TCP connection, then the same again after `idleMs`; resolves with both
+   * answers' first lines and headers, and the milliseconds from the first answer until the server closed it.
+   */
+  function idleBetween(idleMs: number): Promise<{ answers: string[]; closedAfterMs: number }> {
+    return new Promise((resolve) => {
+      const socket = net.connect(app.port, '127.0.0.1');
+      const request = 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n';
+      const answers: string[] = [];
+      let answeredAt = 0;
+      socket.on('connect', () => socket.write(request));
+      socket.on('data', (chunk) => {
+        if (answers.length === 0) {
+          answeredAt = Date.now();
+          setTimeout(() => !socket.destroyed && socket.write(request), idleMs);
+        }
+        answers.push(chunk.toString().split('\r\n\r\n')[0]!);
+      });
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve({ answers, closedAfterMs: Date.now() - answeredAt }));
+    });
+  }
+
+  it('closes a body or headers sent at 1 byte per 5 s within the bound, and an idle connection after 5 s and a grace, while sockets stay up', async () => {
     const world = await buildWorld(app.url, 0);
     // A ward screen over websocket and one over long-polling, open for the whole test.
     const websocket = await connectWard(world.a.nurse);
@@ -247,13 +270,25 @@ describe('requests that trickle (finding 9)', () => {
     polling.on('disconnect', (reason) => drops.push(`polling: ${reason}`));
 
     const body = JSON.stringify({ username: 'slow', password: 'slow-password-123' });
-    const [bodyTrickle, headerTrickle] = await Promise.all([
+    const [bodyTrickle, headerTrickle, reused, idle] = await Promise.all([
       trickle(
         `POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
         body,
       ),
       trickle('GET /health HTTP/1.1\r\n', 'X-Slow: ' + 'a'.repeat(40)),
+      // A client whose timer ran late: it reuses the connection 7 s after an answer that said 5 s.
+      idleBetween(7_000),
+      idleBetween(60_000),
     ]);
+    // Kept-alive connections: 5 s told, 10 s kept (README), so a late reuse still finds it open.
+    expect(reused.answers).toHaveLength(2);
+    for (const answer of reused.answers) {
+      expect(answer).toMatch(/^HTTP\/1\.1 200/);
+      expect(answer.match(/^keep-alive:.*$/gim)).toEqual(['Keep-Alive: timeout=5']);
+    }
+    expect(idle.answers).toHaveLength(1);
+    expect(idle.closedAfterMs).toBeGreaterThanOrEqual(9_500);
+    expect(idle.closedAfterMs).toBeLessThan(20_000);
     // Bounds: 30 s for a whole request, 10 s for headers (README), checked each second; slack for a
     // loaded machine. Node's default would hold both for 300 s.
     expect(bodyTrickle.seconds).toBeLessThan(60);
