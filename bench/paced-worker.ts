@@ -7,6 +7,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import { io, type Socket } from 'socket.io-client';
+import { resendDelayMs } from '#contracts';
 
 export interface DeviceSpec {
   /** The device's number in the whole run: it fixes the device's phase within the second. */
@@ -228,12 +229,11 @@ async function backfill(command: Extract<Command, { type: 'backfill' }>) {
           ...(i % 30 === 0 ? { sbp: 120, dbp: 80 } : {}),
         }));
         // As a monitor does: what the service refused as `unavailable` (too busy) is sent again later,
-        // backing off 1 s, 2 s, 4 s, then 8 s between attempts, each ± half, so resends spread out.
+        // backing off (resendDelayMs: 1 s, 2 s, 4 s, then 8 s, each ± half), so resends spread out.
         for (let attempt = 0; batch.length > 0 && attempt < BACKFILL_ATTEMPTS; attempt++) {
           if (attempt > 0) {
             resent += batch.length;
-            const backoffMs = 1000 * 2 ** Math.min(attempt - 1, 3) * (0.5 + Math.random());
-            await new Promise((resolve) => setTimeout(resolve, backoffMs));
+            await new Promise((resolve) => setTimeout(resolve, resendDelayMs(attempt)));
           }
           const ack = (await device.socket.timeout(120_000).emitWithAck('readings', batch)) as Ack;
           if (!ack.ok) {

@@ -1,5 +1,12 @@
 import { EventEmitter } from 'node:events';
-import type { BatchAck, Phase, Reading, ReadingAck } from '#contracts';
+import {
+  type BatchAck,
+  type Phase,
+  type Reading,
+  type ReadingAck,
+  RESEND_LATER_CODES,
+  resendDelayMs,
+} from '#contracts';
 import { io, type Socket } from 'socket.io-client';
 
 /** Measurements of one reading; the device adds `seq` and `recordedAt`. */
@@ -19,13 +26,16 @@ export interface DeviceStats {
 export interface SimulatedDeviceOptions {
   /** Milliseconds before an unanswered transmission is sent again. */
   ackTimeoutMs?: number;
-  /** Milliseconds to wait after `unavailable` / `rate_limited` before sending again. */
+  /**
+   * Milliseconds to wait after `unavailable` / `rate_limited` (or no answer) before sending again the
+   * first time; each further round without an acknowledgement waits longer (resendDelayMs: doubling
+   * up to 8×, each ± half). Default 1,000.
+   */
   retryMs?: number;
   /** Keep every acknowledged seq in `acknowledgedSeqs` (for tests that check nothing was lost). */
   trackAcknowledged?: boolean;
 }
 
-const RETRYABLE = new Set(['unavailable', 'rate_limited']);
 const BATCH_LIMIT = 500;
 
 /**
@@ -34,7 +44,7 @@ const BATCH_LIMIT = 500;
  * reading kept in an outbox until the service acknowledges it, and on every (re)connection the
  * outbox sent again in order, in batches. Readings refused for a reason that will not change
  * (`validation_failed`, `no_active_session`, …) are dropped and counted; `unavailable` and
- * `rate_limited` are retried.
+ * `rate_limited` are sent again later, backing off (resendDelayMs).
  *
  * Events: `resume` ({lastSeq, sessionId}), `session` ({sessionId, phase}), `ack` (seq, ack),
  * `refused` (seq, code), `connect_error` (Error).
@@ -53,6 +63,8 @@ export class SimulatedDevice extends EventEmitter {
   private ready = false;
   private connection = 0;
   private retryTimer: NodeJS.Timeout | null = null;
+  /** Resend rounds since the last acknowledgement: the backoff's attempt. */
+  private retryRound = 0;
   private readonly ackTimeoutMs: number;
   private readonly retryMs: number;
   private readonly trackAcknowledged: boolean;
@@ -192,14 +204,15 @@ export class SimulatedDevice extends EventEmitter {
   private settle(reading: Reading, ack: ReadingAck | null): void {
     if (ack?.ok) {
       if (!this.outbox.delete(reading.seq)) return;
+      this.retryRound = 0;
       this.stats.acknowledged++;
       if (ack.duplicate) this.stats.duplicates++;
       if (this.trackAcknowledged) this.acknowledgedSeqs.add(reading.seq);
       this.emit('ack', reading.seq, ack);
       return;
     }
-    if (ack === null || RETRYABLE.has(ack.error.code)) {
-      // No answer in time, storage down or over the rate: keep it and send it again shortly.
+    if (ack === null || RESEND_LATER_CODES.includes(ack.error.code)) {
+      // No answer in time, storage down or over the rate: keep it and send it again later.
       this.stats.retried++;
       this.scheduleRetry();
       return;
@@ -211,10 +224,11 @@ export class SimulatedDevice extends EventEmitter {
 
   private scheduleRetry(): void {
     if (this.retryTimer) return;
+    const delayMs = (resendDelayMs(++this.retryRound) * this.retryMs) / 1000;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       this.flush();
-    }, this.retryMs);
+    }, delayMs);
     this.retryTimer.unref?.();
   }
 }

@@ -45,3 +45,16 @@ export interface VitalsEvent extends MeasuredValues {
 }
 
 export const MAX_BATCH_READINGS = 500;
+
+/** The codes after which a device keeps the reading and sends it again later. */
+export const RESEND_LATER_CODES: readonly ReadingErrorCode[] = ['unavailable', 'rate_limited'];
+
+/**
+ * How long a device waits before its `attempt`-th resend (1, 2, …) of readings answered
+ * `unavailable` or `rate_limited`, or not answered: 1 s, 2 s, 4 s, then 8 s at most, each between
+ * half and one and a half times that, so that the monitors of a clinic, refused together (a
+ * database restart, a failover), do not all come back in the same second.
+ */
+export function resendDelayMs(attempt: number, random: () => number = Math.random): number {
+  return 1000 * 2 ** Math.min(Math.max(attempt, 1) - 1, 3) * (0.5 + random());
+}
