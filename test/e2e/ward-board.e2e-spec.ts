@@ -314,13 +314,25 @@ describe('the ward board at central-station grade', () => {
     await eventually(async () => expect(await medium.getAttribute('data-alarm-priority')).toBe('medium'), 10_000);
     expect(await medium.getAttribute('data-alarm-state')).toBe('active');
     expect(await medium.getAttribute('data-flash-hz')).toBe('0.7');
+    // The band's colour in each half of the flash: the animation is held at a quarter and at three
+    // quarters of its period, since a colour read while it runs depends on when it is read.
     const band = await medium.locator('.tile-alert').evaluate((e) => {
       const style = getComputedStyle(e);
-      return { name: style.animationName, seconds: parseFloat(style.animationDuration), colour: style.backgroundColor };
+      const seconds = parseFloat(style.animationDuration);
+      const colourAt = (fraction: number) => {
+        for (const animation of e.getAnimations()) {
+          animation.pause();
+          animation.currentTime = seconds * 1000 * fraction;
+        }
+        return getComputedStyle(e).backgroundColor;
+      };
+      const colours = [colourAt(0.25), colourAt(0.75)];
+      for (const animation of e.getAnimations()) animation.play();
+      return { name: style.animationName, seconds, colours };
     });
     expect(band.name).toBe('flash-medium');
     expect(1 / band.seconds).toBeCloseTo(0.7, 2);
-    expect(band.colour).toBe('rgb(242, 200, 15)');
+    expect(band.colours).toEqual(['rgb(242, 200, 15)', 'rgb(154, 123, 0)']);
     expect(await medium.locator('.tile-alert').innerText()).toMatch(/MEDIUM · SpO2 91 · worst 91 · limit < 92/);
     expect(await other.locator('.alarm-bar').getAttribute('data-tone')).toBe('medium');
     await eventually(async () => {
