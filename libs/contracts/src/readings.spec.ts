@@ -1,4 +1,4 @@
-import { resendDelayMs } from './readings';
+import { resendDelayMs } from './readings.js';
 
 describe('resendDelayMs', () => {
   const at = (attempt: number, random: number) => resendDelayMs(attempt, () => random);
