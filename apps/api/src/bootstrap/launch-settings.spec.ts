@@ -15,7 +15,7 @@ describe('the V8 settings the service runs with', () => {
   const production = nodeArgsOf(scripts['start:prod']!);
 
   it('start:prod bounds the heap growth and sizes the young generation', () => {
-    expect(production).toEqual(expect.arrayContaining(['--max-semi-space-size=32', '--heap-growing-percent=50']));
+    expect(production).toEqual(expect.arrayContaining(['--max-semi-space-size=32', '--heap-growing-percent=100']));
   });
 
   it('the demo runs with the same settings', () => {
