@@ -1,3 +1,4 @@
+import { DEFAULT_IV_RULES } from '#vitals';
 import type { Alert } from '../../libs/contracts/src/index';
 import { startApp, type RunningApp } from '../support/app';
 import { connectWard, eventually, unique, type World } from '../support/api';
@@ -127,19 +128,14 @@ describe('alerts over real sockets', () => {
     // A clinic's protocol with signal_lost after 10 s of silence and episodes ending after 3 s of
     // normal signal, instead of the defaults' 60 s and 30 s (whose values the unit tests hold): the
     // same rules on the real clock, in a fraction of the time.
-    const protocols = (await world.admin.get('/protocols')).body as {
-      id: string;
-      rules: { signalLost: object; episode: object };
-    }[];
-    const { rules } = protocols.find((p) => p.id === world.protocolId)!;
     const protocol = await world.admin.ok('/protocols', {
       key: unique('quick-signal-lost'),
       name: 'IV ketamine, signal lost after 10 s',
       route: 'iv',
       rules: {
-        ...rules,
-        signalLost: { ...rules.signalLost, noReadingSeconds: 10 },
-        episode: { ...rules.episode, clearSeconds: 3 },
+        ...DEFAULT_IV_RULES,
+        signalLost: { ...DEFAULT_IV_RULES.signalLost, noReadingSeconds: 10 },
+        episode: { ...DEFAULT_IV_RULES.episode, clearSeconds: 3 },
       },
     });
     const ward = await connectWard(world.a.nurse);
