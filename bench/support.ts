@@ -10,8 +10,8 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 /**
  * The service's V8 settings, read from `npm run start:prod` (which the image's command repeats), so a
- * benchmark runs the service as production does: a 32 MiB semi-space (ingest throughput) and a heap
- * that grows 50 % past the live objects before a full collection (memory per session).
+ * benchmark runs the service as production does: a 32 MiB semi-space (ingest throughput) and a bound
+ * on how far the heap grows past the live objects before a full collection (memory per session).
  */
 export const SERVICE_NODE_ARGS = nodeArgsOf(
   (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts[
